@@ -1,0 +1,40 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "swdemucs",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "Engine", targets: ["Engine"]),
+        .library(name: "ONNX", targets: ["ONNX"]),
+        .executable(name: "swdemucs", targets: ["swdemucs"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // System libraries, found through pkg-config.
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"]), .brew(["openblas"])]),
+        .systemLibrary(name: "CSndFile", pkgConfig: "sndfile",
+                       providers: [.apt(["libsndfile1-dev"]), .brew(["libsndfile"])]),
+        .systemLibrary(name: "CSoxr", pkgConfig: "soxr",
+                       providers: [.apt(["libsoxr-dev"]), .brew(["libsoxr"])]),
+
+        // The ONNX protobuf-lite reader: wire format, model structs as views into a mapped file.
+        .target(name: "ONNX"),
+        // Pure compute kernels over raw buffers with documented layouts.
+        .target(name: "Kernels", dependencies: ["COpenBLAS"]),
+        // Typed op DAG, lowering from ONNX, folding, planning, execution.
+        .target(name: "Engine", dependencies: ["ONNX", "Kernels"]),
+        // The command-line tool.
+        .executableTarget(name: "swdemucs", dependencies: [
+            "Engine",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "ONNXTests", dependencies: ["ONNX"]),
+        .testTarget(name: "KernelsTests", dependencies: ["Kernels"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "ONNX"]),
+    ]
+)

@@ -1,0 +1,50 @@
+/// What went wrong while turning a model into a runnable plan, or while running it. Each case names the node,
+/// value or file at fault; `description` is one line.
+public enum EngineError: Error, CustomStringConvertible, Equatable {
+    /// The model file could not be read or parsed (the reader's message).
+    case model(String)
+    /// An operator the engine does not implement.
+    case unsupportedOp(node: String, opType: String, domain: String, opset: Int)
+    /// An attribute value or input form the engine does not implement for this op.
+    case unsupportedAttribute(node: String, opType: String, detail: String)
+    /// The model imports an opset version outside what the engine supports.
+    case unsupportedOpset(domain: String, version: Int)
+    /// A node's inputs do not fit its operator (shapes, types, counts, constant parameters).
+    case invalidNode(node: String, opType: String, detail: String)
+    /// A node reads a value no node, initializer or graph input produces.
+    case missingValue(node: String, value: String)
+    /// The graph's nodes depend on each other in a cycle.
+    case cycle(nodes: [String])
+    /// A graph input whose shape is not fixed and was not given.
+    case unknownInputShape(input: String)
+    /// A tensor passed to `run` does not fit the planned input.
+    case inputMismatch(input: String, expected: String, got: String)
+    /// A tensor would be larger than the engine accepts.
+    case tooLarge(value: String, bytes: Int)
+
+    public var description: String {
+        switch self {
+        case .model(let message):
+            return message
+        case let .unsupportedOp(node, opType, domain, opset):
+            let d = domain.isEmpty ? "ai.onnx" : domain
+            return "unsupported operator \(opType) (domain \(d), opset \(opset)) at node '\(node)'"
+        case let .unsupportedAttribute(node, opType, detail):
+            return "unsupported \(opType) at node '\(node)': \(detail)"
+        case let .unsupportedOpset(domain, version):
+            return "unsupported opset \(version) for domain '\(domain.isEmpty ? "ai.onnx" : domain)'"
+        case let .invalidNode(node, opType, detail):
+            return "invalid \(opType) node '\(node)': \(detail)"
+        case let .missingValue(node, value):
+            return "node '\(node)' reads '\(value)', which nothing produces"
+        case .cycle(let nodes):
+            return "the graph has a cycle through node(s) \(nodes.prefix(5).map { "'\($0)'" }.joined(separator: ", "))"
+        case .unknownInputShape(let input):
+            return "graph input '\(input)' has no fixed shape; give one"
+        case let .inputMismatch(input, expected, got):
+            return "input '\(input)' expects \(expected), got \(got)"
+        case let .tooLarge(value, bytes):
+            return "value '\(value)' would need \(bytes) bytes, more than the engine accepts"
+        }
+    }
+}

@@ -1,0 +1,113 @@
+import Foundation
+import Kernels
+
+extension Op {
+    /// Computes the op from `inputs` into `outputs`.
+    ///
+    /// Every tensor is dense and has the shape and type lowering gave it; outputs do not alias inputs (except for
+    /// `.reshape`, which then does nothing). `scratch` holds at least `scratchBytes(…)` bytes.
+    func execute(inputs: [TensorRef], outputs: [TensorRef], scratch: UnsafeMutableRawPointer) throws {
+        let out = outputs[0]
+        switch self {
+        case .conv(let g):
+            conv2d(g, input: inputs[0].floats(), weight: inputs[1].floats(),
+                   bias: inputs.count > 2 ? inputs[2].floats() : nil, output: out.floats(),
+                   scratch: scratch.assumingMemoryBound(to: Float.self))
+        case .convTranspose(let g):
+            convTranspose2d(g, input: inputs[0].floats(), weight: inputs[1].floats(),
+                            bias: inputs.count > 2 ? inputs[2].floats() : nil, output: out.floats(),
+                            scratch: scratch.assumingMemoryBound(to: Float.self))
+        case let .matMul(aBatch, bBatch, m, k, n):
+            batchedMatMul(a: inputs[0].floats(), aBatch: aBatch, b: inputs[1].floats(), bBatch: bBatch,
+                          output: out.floats(), m: m, k: k, n: n)
+        case let .gemm(transposeA, transposeB, alpha, beta, m, k, n):
+            executeGemm(inputs, out, transposeA: transposeA, transposeB: transposeB,
+                        alpha: alpha, beta: beta, m: m, k: k, n: n)
+        case .binary(let op):
+            executeBinary(op, inputs[0], inputs[1], out)
+        case .unary(let op):
+            executeUnary(op, inputs[0], out)
+        case .select:
+            executeSelect(inputs[0], inputs[1], inputs[2], out)
+        case let .clip(low, high):
+            executeClip(inputs[0], out, low: low, high: high)
+        case let .softmax(outer, length, inner):
+            Kernels.softmax(inputs[0].floats(), out.floats(), outer: outer, length: length, inner: inner)
+        case let .layerNorm(rows, cols, epsilon):
+            Kernels.layerNorm(inputs[0].floats(), out.floats(), rows: rows, cols: cols, gamma: inputs[1].floats(),
+                      beta: inputs.count > 2 ? inputs[2].floats() : nil, epsilon: epsilon)
+        case .instanceNorm(let epsilon):
+            let x = inputs[0]
+            Kernels.instanceNorm(x.floats(), out.floats(), batch: x.shape[0], channels: x.shape[1],
+                         spatial: x.shape.dropFirst(2).reduce(1, *), scale: inputs[1].floats(),
+                         bias: inputs[2].floats(), epsilon: epsilon)
+        case let .reduce(reduction, reduced):
+            executeReduce(reduction, reduced: reduced, inputs[0], out, scratch: scratch)
+        case .transpose(let permutation):
+            let x = inputs[0]
+            let strides = contiguousStrides(x.shape)
+            copy(x, StridedLayout(shape: out.shape, strides: permutation.map { strides[$0] }), into: out)
+        case .reshape:
+            if out.data != inputs[0].data {
+                out.data.copyMemory(from: inputs[0].data, byteCount: out.elementCount * out.dataType.byteWidth)
+            }
+        case let .slice(starts, steps):
+            let x = inputs[0]
+            let strides = contiguousStrides(x.shape)
+            let offset = zip(starts, strides).reduce(0) { $0 + $1.0 * $1.1 }
+            copy(x, StridedLayout(shape: out.shape, strides: zip(strides, steps).map { $0 * $1 }, offset: offset),
+                 into: out)
+        case let .split(axis, _):
+            let x = inputs[0]
+            let strides = contiguousStrides(x.shape)
+            var start = 0
+            for piece in outputs {
+                copy(x, StridedLayout(shape: piece.shape, strides: strides, offset: start * strides[axis]),
+                     into: piece)
+                start += piece.shape[axis]
+            }
+        case .concat(let axis):
+            let strides = contiguousStrides(out.shape)
+            var start = 0
+            for piece in inputs {
+                stridedCopy(from: piece.data, StridedLayout(contiguous: piece.shape), to: out.data,
+                            StridedLayout(shape: piece.shape, strides: strides, offset: start * strides[axis]),
+                            elementSize: out.dataType.byteWidth)
+                start += piece.shape[axis]
+            }
+        case .gather(let axis):
+            try executeGather(axis: axis, inputs[0], inputs[1], out)
+        case let .pad(begin, end, mode, fill):
+            Kernels.pad(inputs[0].data, shape: inputs[0].shape, begin: begin, end: end, mode: mode,
+                fill: fill.rawPointer, output: out.data, elementSize: out.dataType.byteWidth)
+        case .tile(let repeats):
+            let x = inputs[0]
+            let strides = contiguousStrides(x.shape)
+            let shape = x.shape.indices.flatMap { [repeats[$0], x.shape[$0]] }
+            let layout = StridedLayout(shape: shape, strides: strides.flatMap { [0, $0] })
+            stridedCopy(from: x.data, layout, to: out.data, StridedLayout(contiguous: shape),
+                        elementSize: out.dataType.byteWidth)
+        case .expand:
+            let x = inputs[0]
+            copy(x, StridedLayout(shape: out.shape, strides: broadcastStrides(x.shape, to: out.shape)), into: out)
+        case .scatterND:
+            try executeScatterND(inputs[0], inputs[1], inputs[2], out)
+        case .range:
+            executeRange(inputs[0], inputs[2], out)
+        case .constantOfShape(let value):
+            let width = out.dataType.byteWidth
+            for i in 0..<out.elementCount { (out.data + i * width).copyMemory(from: value.rawPointer, byteCount: width) }
+        case let .shape(start, end):
+            let p = out.int64s()
+            for (i, extent) in inputs[0].shape[start..<end].enumerated() { p[i] = Int64(extent) }
+        case .cast:
+            executeCast(inputs[0], out)
+        }
+    }
+
+    /// Copies the strided view `layout` of `x` densely into `out`.
+    private func copy(_ x: TensorRef, _ layout: StridedLayout, into out: TensorRef) {
+        stridedCopy(from: x.data, layout, to: out.data, StridedLayout(contiguous: out.shape),
+                    elementSize: out.dataType.byteWidth)
+    }
+}

@@ -1,0 +1,17 @@
+import Kernels
+
+extension Op {
+    /// Bytes of temporary memory the op needs while it runs, for the given input shapes.
+    func scratchBytes(inputShapes: [[Int]], outputShapes: [[Int]]) -> Int {
+        switch self {
+        case .conv(let g):
+            return conv2dScratchCount(g) * MemoryLayout<Float>.stride
+        case .convTranspose(let g):
+            return convTranspose2dScratchCount(g) * MemoryLayout<Float>.stride
+        case .reduce:
+            return reduceScratchBytes(outputCount: outputShapes[0].reduce(1, *))
+        default:
+            return 0
+        }
+    }
+}

@@ -1,0 +1,110 @@
+import Kernels
+
+/// Elementwise operators of two inputs, with numpy broadcasting.
+public enum BinaryOperator: String, Sendable {
+    case add, sub, mul, div, pow, mod, fmod, max, min
+    case equal, less, greater, lessOrEqual, greaterOrEqual
+    case and, or, xor
+
+    /// True when the result is bool whatever the operand type.
+    var isComparison: Bool {
+        switch self {
+        case .equal, .less, .greater, .lessOrEqual, .greaterOrEqual, .and, .or, .xor: true
+        default: false
+        }
+    }
+}
+
+/// Elementwise operators of one input.
+public enum UnaryOperator: String, Sendable {
+    case sqrt, erf, sigmoid, sin, cos, exp, log, neg, abs, relu, tanh, reciprocal, floor, ceil, not
+}
+
+/// One node of the typed graph: what to compute, never how. Shapes are static, so every attribute here is
+/// resolved: axes are non-negative, constant parameter inputs (shapes, pads, slice bounds, …) are folded in.
+public enum Op: Sendable {
+    /// ONNX `Conv`, 1-D (as height 1) and 2-D. Inputs: x, weight, optional bias.
+    case conv(ConvGeometry)
+    /// ONNX `ConvTranspose`, 1-D (as height 1) and 2-D. Inputs: x, weight, optional bias.
+    case convTranspose(ConvGeometry)
+    /// ONNX `MatMul` with rank ≥ 2 operands after 1-D promotion: a is `aBatch + [m, k]`, b is `bBatch + [k, n]`.
+    case matMul(aBatch: [Int], bBatch: [Int], m: Int, k: Int, n: Int)
+    /// ONNX `Gemm`: `alpha · op(A) · op(B) + beta · C`, C broadcast to `[m, n]`.
+    case gemm(transposeA: Bool, transposeB: Bool, alpha: Float, beta: Float, m: Int, k: Int, n: Int)
+    case binary(BinaryOperator)
+    case unary(UnaryOperator)
+    /// ONNX `Where`: condition, x, y.
+    case select
+    /// ONNX `Clip` with its bounds folded (nil = unbounded).
+    case clip(min: Double?, max: Double?)
+    /// ONNX `Softmax` over the middle axis of `[outer, length, inner]`.
+    case softmax(outer: Int, length: Int, inner: Int)
+    /// ONNX `LayerNormalization` over the trailing `cols` elements of each of `rows` rows. Inputs: x, scale,
+    /// optional bias.
+    case layerNorm(rows: Int, cols: Int, epsilon: Float)
+    /// ONNX `InstanceNormalization`. Inputs: x, scale, bias.
+    case instanceNorm(epsilon: Float)
+    /// ONNX `ReduceMean`, `ReduceProd`, … over the flagged axes of the input.
+    case reduce(Reduction, reduced: [Bool])
+    case transpose(permutation: [Int])
+    /// A change of shape that keeps the elements in order: `Reshape`, `Flatten`, `Squeeze`, `Unsqueeze`,
+    /// `Identity`. Free at run time (the output aliases the input).
+    case reshape
+    /// ONNX `Slice` with one start and step per input axis.
+    case slice(starts: [Int], steps: [Int])
+    /// ONNX `Split` into consecutive pieces along `axis`.
+    case split(axis: Int, sizes: [Int])
+    case concat(axis: Int)
+    case gather(axis: Int)
+    /// ONNX `Pad`; `fill` is the constant value as a one-element tensor of the input's type.
+    case pad(begin: [Int], end: [Int], mode: PadMode, fill: Tensor)
+    case tile(repeats: [Int])
+    /// ONNX `Expand`: broadcast the input to the output shape.
+    case expand
+    case scatterND
+    /// ONNX `Range`; its inputs are always constants.
+    case range
+    /// ONNX `ConstantOfShape`; `value` is the one-element fill.
+    case constantOfShape(value: Tensor)
+    /// ONNX `Shape`, the extent of axes `start ..< end`.
+    case shape(start: Int, end: Int)
+    case cast(to: DataType)
+
+    /// The op's name for listings (`swdemucs inspect`), close to the ONNX op type.
+    public var name: String {
+        switch self {
+        case .conv: "Conv"
+        case .convTranspose: "ConvTranspose"
+        case .matMul: "MatMul"
+        case .gemm: "Gemm"
+        case .binary(let o): "Binary." + o.rawValue
+        case .unary(let o): "Unary." + o.rawValue
+        case .select: "Where"
+        case .clip: "Clip"
+        case .softmax: "Softmax"
+        case .layerNorm: "LayerNormalization"
+        case .instanceNorm: "InstanceNormalization"
+        case .reduce(let r, _): "Reduce.\(r)"
+        case .transpose: "Transpose"
+        case .reshape: "Reshape"
+        case .slice: "Slice"
+        case .split: "Split"
+        case .concat: "Concat"
+        case .gather: "Gather"
+        case .pad: "Pad"
+        case .tile: "Tile"
+        case .expand: "Expand"
+        case .scatterND: "ScatterND"
+        case .range: "Range"
+        case .constantOfShape: "ConstantOfShape"
+        case .shape: "Shape"
+        case .cast: "Cast"
+        }
+    }
+
+    /// True when the op's output can only depend on its inputs' shapes, never their values.
+    var readsOnlyShapes: Bool {
+        if case .shape = self { return true }
+        return false
+    }
+}

@@ -1,0 +1,109 @@
+import Foundation
+import ONNX
+
+/// A loaded model, ready to run: the typed graph, its plan and the memory the plan needs.
+///
+/// Load once, call `run` many times. Each `run` reuses the same arena, so calls on one session are serialised;
+/// use one session per thread to run in parallel.
+public final class Session: @unchecked Sendable {
+    /// Name, element type and shape of each graph input, in order.
+    public let inputs: [(name: String, dataType: DataType, shape: [Int])]
+    /// Name, element type and shape of each graph output, in order.
+    public let outputs: [(name: String, dataType: DataType, shape: [Int])]
+    /// What loading found and kept.
+    public let statistics: LoadStatistics
+    /// Bytes of the activation arena plus scratch.
+    public var workingSetBytes: Int { arenaBytes + scratchBytes }
+
+    private let graph: Graph
+    private let steps: [Step]
+    private let arena: UnsafeMutableRawPointer
+    private let arenaBytes: Int
+    private let scratchBytes: Int
+    private let plan: Plan
+    private let lock = NSLock()
+
+    /// One planned node with its memory resolved.
+    private struct Step {
+        let node: Node
+        let inputs: [TensorRef]
+        let outputs: [TensorRef]
+    }
+
+    /// Loads an ONNX file. `inputShapes` fixes graph inputs whose shape the file leaves open.
+    public convenience init(contentsOf path: String, inputShapes: [String: [Int]] = [:]) throws {
+        let model: ModelProto
+        do {
+            model = try ModelProto(contentsOf: path)
+        } catch {
+            throw EngineError.model("\(error)")
+        }
+        try self.init(model: model, inputShapes: inputShapes)
+    }
+
+    /// Lowers, folds and plans a parsed model.
+    public init(model: ModelProto, inputShapes: [String: [Int]] = [:]) throws {
+        var builder = try GraphBuilder(model: model)
+        let (graph, statistics) = try builder.build(inputShapes: inputShapes)
+        self.graph = graph
+        self.statistics = statistics
+        plan = Plan(graph)
+        arenaBytes = plan.arenaBytes
+        scratchBytes = max(plan.scratchBytes, 64)
+        arena = UnsafeMutableRawPointer.allocate(byteCount: arenaBytes + scratchBytes, alignment: Plan.alignment)
+        let base = arena
+        let offsets = plan.offsets
+        func ref(_ id: Int) -> TensorRef {
+            if let constant = graph.constants[id] { return constant.ref }
+            let value = graph.values[id]
+            return TensorRef(data: base + offsets[id]!, dataType: value.dataType, shape: value.shape)
+        }
+        steps = graph.nodes.map { Step(node: $0, inputs: $0.inputs.map(ref), outputs: $0.outputs.map(ref)) }
+        inputs = graph.inputs.map { (graph.values[$0].name, graph.values[$0].dataType, graph.values[$0].shape) }
+        outputs = graph.outputs.map { (graph.values[$0].name, graph.values[$0].dataType, graph.values[$0].shape) }
+    }
+
+    deinit { arena.deallocate() }
+
+    /// One line per planned node in execution order: op, node name, output shapes and arena offsets.
+    public var planDescription: [String] {
+        steps.map { step in
+            let outputs = step.node.outputs.map { id in
+                "\(graph.values[id].shape)@\(plan.offsets[id].map(String.init) ?? "const")"
+            }
+            return "\(step.node.op.name.padding(toLength: 22, withPad: " ", startingAt: 0)) \(step.node.name) -> \(outputs.joined(separator: ", "))"
+        }
+    }
+
+    /// Runs the model on `inputs` (one tensor per graph input, in order) and returns the graph outputs.
+    public func run(_ inputs: [Tensor]) throws -> [Tensor] {
+        guard inputs.count == graph.inputs.count else {
+            throw EngineError.inputMismatch(input: "(all)", expected: "\(graph.inputs.count) input(s)", got: "\(inputs.count)")
+        }
+        lock.lock()
+        defer { lock.unlock() }
+        for (tensor, id) in zip(inputs, graph.inputs) {
+            let value = graph.values[id]
+            guard tensor.shape == value.shape, tensor.dataType == value.dataType else {
+                throw EngineError.inputMismatch(input: value.name, expected: "\(value.dataType) \(value.shape)",
+                                                got: "\(tensor.dataType) \(tensor.shape)")
+            }
+            (arena + plan.offsets[id]!).copyMemory(from: tensor.rawPointer, byteCount: value.byteCount)
+        }
+        let scratch = arena + arenaBytes
+        for step in steps {
+            do {
+                try step.node.op.execute(inputs: step.inputs, outputs: step.outputs, scratch: scratch)
+            } catch let fault as ExecutionFault {
+                throw EngineError.invalidNode(node: step.node.name, opType: step.node.opType, detail: fault.detail)
+            }
+        }
+        return graph.outputs.map { id in
+            if let constant = graph.constants[id] { return constant }
+            let value = graph.values[id]
+            let result = Tensor(zeros: value.dataType, shape: value.shape)
+            result.rawPointer.copyMemory(from: arena + plan.offsets[id]!, byteCount: value.byteCount)
+            return result
+        }
+    }
+}

@@ -1,0 +1,59 @@
+/// The sizes of a 2-D convolution (a 1-D convolution is one with `height == 1`), in ONNX terms.
+///
+/// Activations are NCHW and dense. `Conv` weights are `[outChannels, inChannels / groups, kernelH, kernelW]`;
+/// `ConvTranspose` weights are `[inChannels, outChannels / groups, kernelH, kernelW]`.
+public struct ConvGeometry: Sendable, Equatable {
+    public var batch: Int
+    public var inChannels: Int
+    public var outChannels: Int
+    public var groups: Int
+    public var inHeight: Int, inWidth: Int
+    public var outHeight: Int, outWidth: Int
+    public var kernelHeight: Int, kernelWidth: Int
+    public var strideHeight: Int, strideWidth: Int
+    public var dilationHeight: Int, dilationWidth: Int
+    /// Padding before the first row / column (ONNX `pads` begin values).
+    public var padTop: Int, padLeft: Int
+
+    public init(batch: Int, inChannels: Int, outChannels: Int, groups: Int,
+                inHeight: Int, inWidth: Int, outHeight: Int, outWidth: Int,
+                kernelHeight: Int, kernelWidth: Int, strideHeight: Int, strideWidth: Int,
+                dilationHeight: Int, dilationWidth: Int, padTop: Int, padLeft: Int) {
+        self.batch = batch
+        self.inChannels = inChannels
+        self.outChannels = outChannels
+        self.groups = groups
+        self.inHeight = inHeight
+        self.inWidth = inWidth
+        self.outHeight = outHeight
+        self.outWidth = outWidth
+        self.kernelHeight = kernelHeight
+        self.kernelWidth = kernelWidth
+        self.strideHeight = strideHeight
+        self.strideWidth = strideWidth
+        self.dilationHeight = dilationHeight
+        self.dilationWidth = dilationWidth
+        self.padTop = padTop
+        self.padLeft = padLeft
+    }
+
+    var inChannelsPerGroup: Int { inChannels / groups }
+    var outChannelsPerGroup: Int { outChannels / groups }
+    var kernelArea: Int { kernelHeight * kernelWidth }
+    var inSpatial: Int { inHeight * inWidth }
+    var outSpatial: Int { outHeight * outWidth }
+
+    /// True when the convolution is a plain matrix product over channels (1×1 kernel, stride 1, no padding).
+    var isPointwise: Bool {
+        kernelArea == 1 && strideHeight == 1 && strideWidth == 1 && padTop == 0 && padLeft == 0
+            && inHeight == outHeight && inWidth == outWidth
+    }
+}
+
+/// The largest number of floats an unfolded (im2col / col2im) tile may hold: 4 Mi floats, 16 MiB.
+let unfoldTileBudget = 1 << 22
+
+/// Columns per tile so that `rows × columns ≤ unfoldTileBudget`, at least 1 and at most `total`.
+func tileColumns(rows: Int, total: Int) -> Int {
+    max(1, min(total, unfoldTileBudget / max(rows, 1)))
+}

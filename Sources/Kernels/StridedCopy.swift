@@ -1,0 +1,128 @@
+import Foundation
+
+/// An N-dimensional view of elements: a shape and per-axis strides (in elements) from a base offset.
+///
+/// Strides may be zero (broadcast) or negative (reversed slices). The view does not own memory.
+public struct StridedLayout: Sendable, Equatable {
+    public var shape: [Int]
+    public var strides: [Int]
+    public var offset: Int
+
+    public init(shape: [Int], strides: [Int], offset: Int = 0) {
+        precondition(shape.count == strides.count, "shape and strides differ in rank")
+        self.shape = shape
+        self.strides = strides
+        self.offset = offset
+    }
+
+    /// The dense row-major layout of `shape`.
+    public init(contiguous shape: [Int]) {
+        self.init(shape: shape, strides: contiguousStrides(shape))
+    }
+
+    public var elementCount: Int { shape.reduce(1, *) }
+}
+
+/// Row-major strides (in elements) of a dense tensor of `shape`.
+public func contiguousStrides(_ shape: [Int]) -> [Int] {
+    var strides = [Int](repeating: 1, count: shape.count)
+    var running = 1
+    for axis in shape.indices.reversed() {
+        strides[axis] = running
+        running *= shape[axis]
+    }
+    return strides
+}
+
+/// Merges adjacent axes that are laid out as one in every view, and drops axes of extent 1.
+///
+/// All layouts share `shape`. Returns the merged shape and, for each layout, the merged strides. The result has
+/// at least one axis.
+func coalesce(shape: [Int], strides: [[Int]]) -> (shape: [Int], strides: [[Int]]) {
+    var outShape: [Int] = []
+    var outStrides: [[Int]] = Array(repeating: [], count: strides.count)
+    for axis in shape.indices where shape[axis] != 1 {
+        if let last = outShape.indices.last,
+           strides.indices.allSatisfy({ strides[$0][axis] * shape[axis] == outStrides[$0][last] }) {
+            outShape[last] *= shape[axis]
+            for v in strides.indices { outStrides[v][last] = strides[v][axis] }
+        } else {
+            outShape.append(shape[axis])
+            for v in strides.indices { outStrides[v].append(strides[v][axis]) }
+        }
+    }
+    if outShape.isEmpty {
+        return ([1], Array(repeating: [1], count: strides.count))
+    }
+    return (outShape, outStrides)
+}
+
+/// Walks every element of an N-dimensional iteration space shared by several strided views, calling `body`
+/// once per innermost run with the element offsets of each view at the run's start and the run length.
+///
+/// Views are coalesced first, so dense views produce a few long runs. `body` receives
+/// `(offsets, innerStrides, length)`.
+func forEachRun(shape: [Int], layouts: [StridedLayout],
+                _ body: (_ offsets: [Int], _ innerStrides: [Int], _ length: Int) -> Void) {
+    if shape.contains(0) { return }
+    let (dims, strides) = coalesce(shape: shape, strides: layouts.map(\.strides))
+    let rank = dims.count
+    let inner = dims[rank - 1]
+    let innerStrides = strides.map { $0[rank - 1] }
+    var offsets = layouts.map(\.offset)
+    if rank == 1 {
+        body(offsets, innerStrides, inner)
+        return
+    }
+    var counter = [Int](repeating: 0, count: rank - 1)
+    while true {
+        body(offsets, innerStrides, inner)
+        var axis = rank - 2
+        while axis >= 0 {
+            counter[axis] += 1
+            for v in offsets.indices { offsets[v] += strides[v][axis] }
+            if counter[axis] < dims[axis] { break }
+            for v in offsets.indices { offsets[v] -= strides[v][axis] * dims[axis] }
+            counter[axis] = 0
+            axis -= 1
+        }
+        if axis < 0 { return }
+    }
+}
+
+/// Copies the elements of a strided source view into a strided destination view of the same shape.
+///
+/// `elementSize` is the width of one element in bytes (1, 4 or 8 in practice). The two views must not overlap.
+/// Runs that are contiguous in both views are copied with `memcpy`.
+public func stridedCopy(from source: UnsafeRawPointer, _ sourceLayout: StridedLayout,
+                        to destination: UnsafeMutableRawPointer, _ destinationLayout: StridedLayout,
+                        elementSize: Int) {
+    precondition(sourceLayout.shape == destinationLayout.shape, "strided copy between different shapes")
+    forEachRun(shape: sourceLayout.shape, layouts: [sourceLayout, destinationLayout]) { offsets, inner, length in
+        let src = source + offsets[0] * elementSize
+        let dst = destination + offsets[1] * elementSize
+        if inner[0] == 1 && inner[1] == 1 {
+            memcpy(dst, src, length * elementSize)
+            return
+        }
+        switch elementSize {
+        case 4: copyRun(src, dst, inner, length, UInt32.self)
+        case 8: copyRun(src, dst, inner, length, UInt64.self)
+        case 1: copyRun(src, dst, inner, length, UInt8.self)
+        case 2: copyRun(src, dst, inner, length, UInt16.self)
+        default:
+            for i in 0..<length {
+                memcpy(dst + i * inner[1] * elementSize, src + i * inner[0] * elementSize, elementSize)
+            }
+        }
+    }
+}
+
+@inline(__always)
+private func copyRun<T>(_ src: UnsafeRawPointer, _ dst: UnsafeMutableRawPointer, _ inner: [Int], _ length: Int,
+                        _: T.Type) {
+    let s = src.assumingMemoryBound(to: T.self)
+    let d = dst.assumingMemoryBound(to: T.self)
+    let ss = inner[0], ds = inner[1]
+    for i in 0..<length { d[i * ds] = s[i * ss] }
+}
