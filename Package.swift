@@ -36,5 +36,6 @@ let package = Package(
         .testTarget(name: "ONNXTests", dependencies: ["ONNX"]),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "ONNX"]),
+        .testTarget(name: "CLITests", dependencies: ["swdemucs"]),
     ]
 )

@@ -19,6 +19,8 @@ public enum EngineError: Error, CustomStringConvertible, Equatable {
     case unknownInputShape(input: String)
     /// A tensor passed to `run` does not fit the planned input.
     case inputMismatch(input: String, expected: String, got: String)
+    /// `run` was given a different number of tensors than the graph has inputs.
+    case wrongInputCount(expected: [String], got: Int)
     /// A tensor would be larger than the engine accepts.
     case tooLarge(value: String, bytes: Int)
 
@@ -40,9 +42,11 @@ public enum EngineError: Error, CustomStringConvertible, Equatable {
         case .cycle(let nodes):
             return "the graph has a cycle through node(s) \(nodes.prefix(5).map { "'\($0)'" }.joined(separator: ", "))"
         case .unknownInputShape(let input):
-            return "graph input '\(input)' has no fixed shape; give one"
+            return "graph input '\(input)' has no fixed shape; give its shape when loading"
         case let .inputMismatch(input, expected, got):
             return "input '\(input)' expects \(expected), got \(got)"
+        case let .wrongInputCount(expected, got):
+            return "the model has \(expected.count) input(s) (\(expected.joined(separator: ", "))), got \(got) tensor(s)"
         case let .tooLarge(value, bytes):
             return "value '\(value)' would need \(bytes) bytes, more than the engine accepts"
         }

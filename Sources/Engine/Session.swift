@@ -36,7 +36,8 @@ public final class Session: @unchecked Sendable {
         do {
             model = try ModelProto(contentsOf: path)
         } catch {
-            throw EngineError.model("\(error)")
+            let message = "\(error)"
+            throw EngineError.model(message.hasPrefix(path) ? message : "\(path): \(message)")
         }
         try self.init(model: model, inputShapes: inputShapes)
     }
@@ -78,7 +79,7 @@ public final class Session: @unchecked Sendable {
     /// Runs the model on `inputs` (one tensor per graph input, in order) and returns the graph outputs.
     public func run(_ inputs: [Tensor]) throws -> [Tensor] {
         guard inputs.count == graph.inputs.count else {
-            throw EngineError.inputMismatch(input: "(all)", expected: "\(graph.inputs.count) input(s)", got: "\(inputs.count)")
+            throw EngineError.wrongInputCount(expected: graph.inputs.map { graph.values[$0].name }, got: inputs.count)
         }
         lock.lock()
         defer { lock.unlock() }

@@ -30,11 +30,6 @@ struct GraphBuilder {
 
     init(model: ModelProto) throws {
         self.model = model
-        for domain in model.opsetImports where !(domain.domain.isEmpty || domain.domain == "ai.onnx") {
-            if model.graph.nodes.contains(where: { $0.domain == domain.domain }) {
-                throw EngineError.unsupportedOpset(domain: domain.domain, version: Int(domain.version))
-            }
-        }
         guard let version = model.opsetVersion(), supportedOpsets.contains(Int(version)) else {
             throw EngineError.unsupportedOpset(domain: "", version: Int(model.opsetVersion() ?? 0))
         }
