@@ -1,0 +1,96 @@
+import XCTest
+@testable import Kernels
+
+/// `conv2d` against a direct float64 convolution: groups, batch, strides, dilations and pads that do not divide
+/// evenly, a 1-D convolution as height 1, the pointwise fast path, and inputs whose im2col splits into several
+/// tiles. Bound: 1e-5 × Σ|terms| per element (bias included).
+final class ConvTests: XCTestCase {
+    /// Direct convolution: each output sums bias and every in-range tap of its group.
+    private func reference(_ g: ConvGeometry, _ x: [Float], _ w: [Float], _ bias: [Float]?) -> [ReferenceSum] {
+        let cinG = g.inChannels / g.groups, coutG = g.outChannels / g.groups
+        var out: [ReferenceSum] = []
+        out.reserveCapacity(g.batch * g.outChannels * g.outHeight * g.outWidth)
+        for n in 0..<g.batch {
+            for co in 0..<g.outChannels {
+                let group = co / coutG
+                for oh in 0..<g.outHeight {
+                    for ow in 0..<g.outWidth {
+                        var sum = ReferenceSum(bias.map { Double($0[co]) } ?? 0)
+                        for c in 0..<cinG {
+                            let ci = group * cinG + c
+                            for kh in 0..<g.kernelHeight {
+                                let ih = oh * g.strideHeight - g.padTop + kh * g.dilationHeight
+                                guard ih >= 0 && ih < g.inHeight else { continue }
+                                for kw in 0..<g.kernelWidth {
+                                    let iw = ow * g.strideWidth - g.padLeft + kw * g.dilationWidth
+                                    guard iw >= 0 && iw < g.inWidth else { continue }
+                                    let xv = x[((n * g.inChannels + ci) * g.inHeight + ih) * g.inWidth + iw]
+                                    let wv = w[((co * cinG + c) * g.kernelHeight + kh) * g.kernelWidth + kw]
+                                    sum.add(Double(xv) * Double(wv))
+                                }
+                            }
+                        }
+                        out.append(sum)
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    private func check(_ g: ConvGeometry, bias hasBias: Bool, seed: UInt64,
+                       file: StaticString = #filePath, line: UInt = #line) {
+        var rng = SplitMix64(seed: seed)
+        let x = rng.floats(g.batch * g.inChannels * g.inHeight * g.inWidth)
+        let w = rng.floats(g.outChannels * (g.inChannels / g.groups) * g.kernelHeight * g.kernelWidth)
+        let bias = hasBias ? rng.floats(g.outChannels) : nil
+        var out = [Float](repeating: .nan, count: g.batch * g.outChannels * g.outHeight * g.outWidth)
+        var scratch = [Float](repeating: .nan, count: max(conv2dScratchCount(g), 1))
+        withOptionalPointer(bias) { conv2d(g, input: x, weight: w, bias: $0, output: &out, scratch: &scratch) }
+        assertClose(out, reference(g, x, w, bias), tolerance: 1e-5, "\(g)", file: file, line: line)
+    }
+
+    func testGroupsBatchStridesDilationsAndUnevenPads() {
+        check(convGeometry(batch: 2, inChannels: 6, outChannels: 9, groups: 3, input: (7, 11), kernel: (3, 4),
+                           stride: (2, 3), dilation: (2, 1), padBegin: (1, 2), padEnd: (2, 0)), bias: true, seed: 1)
+        check(convGeometry(batch: 1, inChannels: 5, outChannels: 5, groups: 5, input: (6, 5), kernel: (5, 1),
+                           stride: (3, 2), padBegin: (3, 0), padEnd: (4, 1)), bias: false, seed: 2)
+    }
+
+    func testKernelLargerThanInputReadsOnlyPadding() {
+        check(convGeometry(batch: 1, inChannels: 2, outChannels: 3, groups: 1, input: (2, 3), kernel: (3, 5),
+                           padBegin: (2, 4), padEnd: (2, 4)), bias: true, seed: 3)
+    }
+
+    func testOneDimensionalAsHeightOne() {
+        check(convGeometry(batch: 3, inChannels: 4, outChannels: 6, groups: 2, input: (1, 101), kernel: (1, 8),
+                           stride: (1, 4), dilation: (1, 3), padBegin: (0, 2), padEnd: (0, 1)), bias: false, seed: 4)
+        check(convGeometry(batch: 1, inChannels: 1, outChannels: 1, groups: 1, input: (1, 1), kernel: (1, 1)),
+              bias: true, seed: 5)
+    }
+
+    func testPointwiseAndStridedOneByOne() {
+        let pointwise = convGeometry(batch: 2, inChannels: 6, outChannels: 4, groups: 2, input: (3, 7), kernel: (1, 1))
+        XCTAssertEqual(conv2dScratchCount(pointwise), 0)
+        check(pointwise, bias: true, seed: 6)
+        check(convGeometry(batch: 2, inChannels: 3, outChannels: 2, groups: 1, input: (5, 7), kernel: (1, 1),
+                           stride: (2, 3)), bias: true, seed: 7)
+        check(convGeometry(batch: 1, inChannels: 3, outChannels: 2, groups: 1, input: (4, 4), kernel: (1, 1),
+                           padBegin: (1, 0), padEnd: (0, 1)), bias: false, seed: 8)
+    }
+
+    /// 9 im2col rows × 500,003 output positions: two tiles, the second starting in the middle of an output row.
+    func testSeveralTilesInTwoDimensions() {
+        let g = convGeometry(batch: 1, inChannels: 1, outChannels: 2, groups: 1, input: (7, 71_429), kernel: (3, 3),
+                             padBegin: (1, 1), padEnd: (1, 1))
+        XCTAssertLessThan(tileColumns(rows: 9, total: g.outHeight * g.outWidth), g.outHeight * g.outWidth)
+        check(g, bias: true, seed: 9)
+    }
+
+    /// 2 groups × 3,000 im2col rows over 1,399 output positions: two tiles per group, the last one column wide.
+    func testSeveralTilesWithManyRowsAndGroups() {
+        let g = convGeometry(batch: 1, inChannels: 2000, outChannels: 2, groups: 2, input: (1, 1401), kernel: (1, 3))
+        XCTAssertEqual(tileColumns(rows: 3000, total: g.outWidth), g.outWidth - 1)
+        check(g, bias: false, seed: 10)
+    }
+}
