@@ -77,7 +77,8 @@ public final class Session: @unchecked Sendable {
     }
 
     /// Runs the model on `inputs` (one tensor per graph input, in order) and returns the graph outputs.
-    public func run(_ inputs: [Tensor]) throws -> [Tensor] {
+    /// With a `profile`, the time each op takes is added to it.
+    public func run(_ inputs: [Tensor], profile: OpProfile? = nil) throws -> [Tensor] {
         guard inputs.count == graph.inputs.count else {
             throw EngineError.wrongInputCount(expected: graph.inputs.map { graph.values[$0].name }, got: inputs.count)
         }
@@ -93,10 +94,15 @@ public final class Session: @unchecked Sendable {
         }
         let scratch = arena + arenaBytes
         for step in steps {
+            let started = profile == nil ? 0 : DispatchTime.now().uptimeNanoseconds
             do {
                 try step.node.op.execute(inputs: step.inputs, outputs: step.outputs, scratch: scratch)
             } catch let fault as ExecutionFault {
                 throw EngineError.invalidNode(node: step.node.name, opType: step.node.opType, detail: fault.detail)
+            }
+            if let profile {
+                profile.record(op: step.node.op.name,
+                               seconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
             }
         }
         return graph.outputs.map { id in

@@ -20,6 +20,9 @@ struct Infer: ParsableCommand {
             help: "Fix an input's shape, as NAME=D0,D1,... (for files whose input shape is open).")
     var inputShapes: [String] = []
 
+    @Flag(help: "Print the time spent in each kind of op to stderr.")
+    var profile = false
+
     func validate() throws {
         let all = inputs + outputs
         for output in outputs where inputs.contains(output) {
@@ -37,8 +40,16 @@ struct Infer: ParsableCommand {
             throw ValidationError("the model has \(session.outputs.count) output(s) (\(session.outputs.map(\.name).joined(separator: ", "))); give one --output for each")
         }
         let started = Date()
-        let results = try session.run(tensors)
+        let opProfile = profile ? OpProfile() : nil
+        let results = try session.run(tensors, profile: opProfile)
         let seconds = Date().timeIntervalSince(started)
+        if let opProfile {
+            for entry in opProfile.sorted {
+                let line = entry.op.padding(toLength: 24, withPad: " ", startingAt: 0)
+                    + String(format: " %6d calls %9.3f s\n", entry.calls, entry.seconds)
+                FileHandle.standardError.write(Data(line.utf8))
+            }
+        }
         for (tensor, path) in zip(results, outputs) { try NumpyFile.write(tensor, to: path) }
         FileHandle.standardError.write(Data(String(format: "load_s=%.3f\nforward_s=%.3f\n", loadSeconds, seconds).utf8))
     }
