@@ -7,6 +7,7 @@ public struct AttributeProto: Sendable {
     /// Inside a function body, the name of the caller's attribute this one refers to; it then has no value.
     public var refAttrName: String?
 
+    /// An attribute made in memory, for tests and tools.
     public init(name: String, value: AttributeValue, refAttrName: String? = nil) {
         self.name = name
         self.value = value

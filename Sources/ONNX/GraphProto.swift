@@ -14,6 +14,7 @@ public struct GraphProto: Sendable {
     /// Declared types and shapes of intermediate values (often empty).
     public var valueInfo: [ValueInfoProto]
 
+    /// A graph made in memory, for tests and tools.
     public init(name: String = "", nodes: [NodeProto], initializers: [TensorProto] = [],
                 inputs: [ValueInfoProto], outputs: [ValueInfoProto], valueInfo: [ValueInfoProto] = []) {
         self.name = name

@@ -21,7 +21,8 @@ final class MappedFile: ByteOwner, @unchecked Sendable {
         self.path = path
         var descriptor: Int32
         repeat {
-            descriptor = open(path, O_RDONLY | O_CLOEXEC)
+            // O_NONBLOCK so that a FIFO given by mistake is rejected below instead of blocking here.
+            descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         } while descriptor < 0 && errno == EINTR
         guard descriptor >= 0 else { throw MappedFile.failure(path, "cannot open") }
         defer { close(descriptor) }

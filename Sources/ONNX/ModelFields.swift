@@ -58,6 +58,7 @@ struct ModelFields {
         var modelVersion: Int64 = 0
         var docString = ""
         var metadata: [String: String] = [:]
+        var metadataCount = 0
         var opsetImports: [OperatorSetID] = []
         var graph: GraphProto?
 
@@ -83,9 +84,12 @@ struct ModelFields {
                         try OperatorSetID(from: sub)
                     })
                 case 14:
-                    let field = "metadata_props[\(metadata.count)]"
-                    let sub = try reader.message(tag, field)
-                    let entry = try within(field) { () throws(ONNXError) in try StringStringEntry.decode(sub) }
+                    let index = metadataCount
+                    metadataCount += 1
+                    let sub = try reader.message(tag, "metadata_props[\(index)]")
+                    let entry = try within("metadata_props[\(index)]") { () throws(ONNXError) in
+                        try StringStringEntry.decode(sub)
+                    }
                     metadata[entry.key] = entry.value
                 default: try reader.skip(tag)  // training_info, functions, configuration, future fields
                 }

@@ -13,6 +13,7 @@ public struct NodeProto: Sendable {
     /// The attributes, in file order.
     public var attributes: [AttributeProto]
 
+    /// A node made in memory, for tests and tools.
     public init(name: String = "", opType: String, domain: String = "", inputs: [String],
                 outputs: [String], attributes: [AttributeProto] = []) {
         self.name = name

@@ -5,6 +5,7 @@ public struct OperatorSetID: Sendable, Equatable {
     /// The operator set version, for example 17.
     public var version: Int64
 
+    /// An operator set import made in memory.
     public init(domain: String, version: Int64) {
         self.domain = domain
         self.version = version

@@ -68,8 +68,10 @@ public struct TensorProto: Sendable {
             return try reference.bytes(tensor: name, byteCount: byteCount)
         case .none where byteCount == 0:
             return ByteView(copying: [])
-        case .none, .strings:
+        case .none:
             throw .invalidTensor(name: name, reason: "has \(elementCount) elements but no data")
+        case .strings:
+            throw .invalidTensor(name: name, reason: "holds string_data but is a \(dataType) tensor")
         }
     }
 

@@ -18,6 +18,7 @@ public struct ValueInfoProto: Sendable {
     /// The shape, or `nil` if the rank is not declared (or the value is not a tensor).
     public var shape: [Dimension]?
 
+    /// A declared value made in memory, for tests and tools.
     public init(name: String, elementType: TensorDataType?, shape: [Dimension]?) {
         self.name = name
         self.elementType = elementType

@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 @testable import ONNX
 
@@ -72,6 +73,18 @@ final class ExternalDataTests: XCTestCase {
         let second = try model.graph.initializers[1].payload()
         XCTAssertEqual(second.elements(as: Float.self), Array(floats[8...]))
         XCTAssertTrue(first.owner === second.owner, "one mapping per data file")
+    }
+
+    func testConcurrentPayloadsShareOneMapping() throws {
+        let directory = try TemporaryDirectory()
+        let model = try load(dims: [16], entries: [("location", "data.bin")], in: directory)
+        let tensor = model.graph.initializers[0]
+        let owners = LockedSet()
+        DispatchQueue.concurrentPerform(iterations: 64) { _ in
+            owners.insert((try? tensor.payload()).map { ObjectIdentifier($0.owner) })
+        }
+        XCTAssertEqual(owners.values.count, 1)
+        XCTAssertNotNil(owners.values.first!)
     }
 
     func testPayloadOutlivesModel() throws {
@@ -150,5 +163,17 @@ final class ExternalDataTests: XCTestCase {
             guard case let .malformed(_, _, reason) = error as? ONNXError else { return XCTFail("\(error)") }
             XCTAssertEqual(reason, "holds data in more than one way: raw_data, external data")
         }
+    }
+}
+
+/// A set that several threads may insert into.
+private final class LockedSet: @unchecked Sendable {
+    private let lock = NSLock()
+    private var contents: Set<ObjectIdentifier?> = []
+
+    var values: Set<ObjectIdentifier?> { lock.withLock { contents } }
+
+    func insert(_ value: ObjectIdentifier?) {
+        _ = lock.withLock { contents.insert(value) }
     }
 }

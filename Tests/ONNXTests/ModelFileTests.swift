@@ -37,4 +37,13 @@ final class ModelFileTests: XCTestCase {
             XCTAssertEqual(error as? ONNXError, .io(path: directory.path, reason: "not a regular file"))
         }
     }
+
+    func testFIFOIsRejectedWithoutBlocking() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path + "/pipe.onnx"
+        XCTAssertEqual(mkfifo(path, 0o600), 0)
+        XCTAssertThrowsError(try ModelProto(contentsOf: path)) { error in
+            XCTAssertEqual(error as? ONNXError, .io(path: path, reason: "not a regular file"))
+        }
+    }
 }
