@@ -9,7 +9,7 @@ public func layerNorm(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float
         let src = x + r * cols, dst = y + r * cols
         let (mean, invStd) = meanAndInverseStd(src, count: cols, epsilon: epsilon)
         for c in 0..<cols {
-            dst[c] = (src[c] - mean) * invStd * gamma[c] + (beta?[c] ?? 0)
+            dst[c] = mean.centre(src[c]) * invStd * gamma[c] + (beta?[c] ?? 0)
         }
     }
 }
@@ -25,14 +25,29 @@ public func instanceNorm(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Fl
             let offset = (n * channels + c) * spatial
             let (mean, invStd) = meanAndInverseStd(x + offset, count: spatial, epsilon: epsilon)
             let a = invStd * scale[c]
-            let b = bias[c] - mean * a
-            for i in 0..<spatial { y[offset + i] = x[offset + i] * a + b }
+            let b = bias[c]
+            for i in 0..<spatial { y[offset + i] = mean.centre(x[offset + i]) * a + b }
         }
     }
 }
 
+/// A double-precision mean held as two floats, so that `x − mean` costs two float subtractions yet stays exact
+/// to float precision even when the mean is large next to the spread (`x − high` is exact for `x` near the mean).
+struct SplitMean {
+    let high: Float
+    let low: Float
+
+    init(_ mean: Double) {
+        high = Float(mean)
+        low = Float(mean - Double(high))
+    }
+
+    @inline(__always)
+    func centre(_ x: Float) -> Float { (x - high) - low }
+}
+
 /// Mean and `1 / sqrt(variance + epsilon)` of `count` floats, two-pass, accumulated in double precision.
-func meanAndInverseStd(_ x: UnsafePointer<Float>, count: Int, epsilon: Float) -> (Float, Float) {
+func meanAndInverseStd(_ x: UnsafePointer<Float>, count: Int, epsilon: Float) -> (SplitMean, Float) {
     var sum = 0.0
     for i in 0..<count { sum += Double(x[i]) }
     let mean = sum / Double(count)
@@ -42,5 +57,5 @@ func meanAndInverseStd(_ x: UnsafePointer<Float>, count: Int, epsilon: Float) ->
         squares += d * d
     }
     let variance = squares / Double(count)
-    return (Float(mean), Float(1 / (variance + Double(epsilon)).squareRoot()))
+    return (SplitMean(mean), Float(1 / (variance + Double(epsilon)).squareRoot()))
 }

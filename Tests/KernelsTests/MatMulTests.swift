@@ -11,7 +11,7 @@ final class MatMulTests: XCTestCase {
         let b = rng.floats(bBatch.reduce(1, *) * k * n)
         var expected: [ReferenceSum] = []
         forEachIndex(outBatch) { index in
-            let ai = batchOffset(index, aBatch), bi = batchOffset(index, bBatch)
+            let ai = broadcastOffset(index, in: aBatch), bi = broadcastOffset(index, in: bBatch)
             for i in 0..<m {
                 for j in 0..<n {
                     var sum = ReferenceSum()
@@ -23,12 +23,6 @@ final class MatMulTests: XCTestCase {
         var out = [Float](repeating: .nan, count: expected.count)
         batchedMatMul(a: a, aBatch: aBatch, b: b, bBatch: bBatch, output: &out, m: m, k: k, n: n)
         assertClose(out, expected, tolerance: 1e-5, "a \(aBatch) b \(bBatch)", file: file, line: line)
-    }
-
-    /// The flat matrix index a right-aligned, possibly broadcast `batch` reads at output batch `index`.
-    private func batchOffset(_ index: [Int], _ batch: [Int]) -> Int {
-        let lead = index.count - batch.count
-        return batch.indices.reduce(0) { $0 * batch[$1] + (batch[$1] == 1 ? 0 : index[lead + $1]) }
     }
 
     func testBroadcastOnBothSides() {

@@ -25,7 +25,8 @@ final class NormalizationTests: XCTestCase {
     }
 
     private func checkLayerNorm(rows: Int, cols: Int, center: Double, spread: Double, withBeta: Bool,
-                                inPlace: Bool = false, seed: UInt64, file: StaticString = #filePath, line: UInt = #line) {
+                                inPlace: Bool = false, seed: UInt64,
+                                file: StaticString = #filePath, line: UInt = #line) {
         var rng = SplitMix64(seed: seed)
         let x = rng.floats(rows * cols, in: (center - spread)...(center + spread))
         let gamma = rng.floats(cols, in: -2...2), beta = rng.floats(cols)
@@ -64,6 +65,7 @@ final class NormalizationTests: XCTestCase {
         checkLayerNorm(rows: 7, cols: 11, center: 0, spread: 3, withBeta: true, inPlace: true, seed: 4)
     }
 
+    /// Values 10,000 ± 1: the digits the mean occupies must not cost the normalised result its precision.
     func testLayerNormLargeMean() {
         checkLayerNorm(rows: 4, cols: 29, center: 1e4, spread: 1, withBeta: true, seed: 5)
     }
@@ -77,6 +79,7 @@ final class NormalizationTests: XCTestCase {
         checkInstanceNorm(batch: 1, channels: 5, spatial: 17, center: 0, spread: 1, inPlace: true, seed: 8)
     }
 
+    /// Values 10,000 ± 1: the digits the mean occupies must not cost the normalised result its precision.
     func testInstanceNormLargeMean() {
         checkInstanceNorm(batch: 2, channels: 2, spatial: 31, center: 1e4, spread: 1, seed: 9)
     }

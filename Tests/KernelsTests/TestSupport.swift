@@ -1,5 +1,5 @@
 import XCTest
-@testable import Kernels
+import Kernels
 
 /// A deterministic pseudo-random generator (SplitMix64), so every test sees the same data on every run.
 struct SplitMix64 {
@@ -17,9 +17,6 @@ struct SplitMix64 {
 
     /// A uniform double in `[0, 1)`.
     mutating func unit() -> Double { Double(next() >> 11) * 0x1p-53 }
-
-    /// A uniform integer in `range`.
-    mutating func int(in range: Range<Int>) -> Int { range.lowerBound + Int(next() % UInt64(range.count)) }
 
     /// `count` floats drawn uniformly from `range`.
     mutating func floats(_ count: Int, in range: ClosedRange<Double> = -1...1) -> [Float] {
@@ -44,8 +41,8 @@ struct ReferenceSum {
     }
 }
 
-/// Asserts `|actual[i] − expected[i]| ≤ tolerance · scale[i]` for every `i` (NaN matches only NaN), reporting the
-/// number of failures and the worst one.
+/// Asserts `|actual[i] − expected[i]| ≤ tolerance · scale[i]` for every `i` (equal values always match, NaN
+/// matches NaN), reporting the number of failures and the worst one.
 func assertClose(_ actual: [Float], _ expected: [Double], scale: [Double], tolerance: Double,
                  _ message: @autoclosure () -> String = "", file: StaticString = #filePath, line: UInt = #line) {
     guard actual.count == expected.count, expected.count == scale.count else {
@@ -57,7 +54,8 @@ func assertClose(_ actual: [Float], _ expected: [Double], scale: [Double], toler
     for i in actual.indices {
         let error = abs(Double(actual[i]) - expected[i])
         let bound = tolerance * scale[i]
-        guard !(error <= bound || actual[i].isNaN && expected[i].isNaN) else { continue }
+        let matches = error <= bound || Double(actual[i]) == expected[i] || actual[i].isNaN && expected[i].isNaN
+        if matches { continue }
         failures += 1
         let ratio = bound > 0 ? error / bound : .infinity
         if worst < 0 || ratio > worstRatio || ratio.isNaN { worst = i; worstRatio = ratio }
@@ -96,6 +94,13 @@ func forEachIndex(_ shape: [Int], _ body: ([Int]) -> Void) {
         }
         if axis < 0 { return }
     }
+}
+
+/// The flat offset that a dense tensor of `shape`, right-aligned and broadcast (numpy rules), reads at output
+/// multi-index `index`.
+func broadcastOffset(_ index: [Int], in shape: [Int]) -> Int {
+    let lead = index.count - shape.count
+    return shape.indices.reduce(0) { $0 * shape[$1] + (shape[$1] == 1 ? 0 : index[lead + $1]) }
 }
 
 /// The element offset of `index` under `strides`.
