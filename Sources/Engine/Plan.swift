@@ -12,6 +12,9 @@ struct Plan: Sendable {
 
     static let alignment = 64
 
+    /// Arena plus scratch: the bytes a session running this plan needs.
+    var totalBytes: Int { arenaBytes + max(scratchBytes, 64) }
+
     init(_ graph: Graph) {
         // Each run-time value maps to the root buffer it lives in.
         var root: [Int: Int] = [:]

@@ -3,8 +3,8 @@ import ONNX
 
 /// A loaded model, ready to run: the typed graph, its plan and the memory the plan needs.
 ///
-/// Load once, call `run` many times. Each `run` reuses the same arena, so calls on one session are serialised;
-/// use one session per thread to run in parallel.
+/// Load once, call `run` many times. Each `run` reuses the same arena, so calls on one session (or on sessions
+/// loaded together with `loadSharingMemory`) are serialised; load separate sessions to run in parallel.
 public final class Session: @unchecked Sendable {
     /// Name, element type and shape of each graph input, in order.
     public let inputs: [(name: String, dataType: DataType, shape: [Int])]
@@ -12,16 +12,13 @@ public final class Session: @unchecked Sendable {
     public let outputs: [(name: String, dataType: DataType, shape: [Int])]
     /// What loading found and kept.
     public let statistics: LoadStatistics
-    /// Bytes of the activation arena plus scratch.
-    public var workingSetBytes: Int { arenaBytes + scratchBytes }
+    /// Bytes of the activation arena plus scratch this model needs.
+    public var workingSetBytes: Int { plan.totalBytes }
 
     private let graph: Graph
     private let steps: [Step]
-    private let arena: UnsafeMutableRawPointer
-    private let arenaBytes: Int
-    private let scratchBytes: Int
     private let plan: Plan
-    private let lock = NSLock()
+    private let memory: Arena
 
     /// One planned node with its memory resolved.
     private struct Step {
@@ -32,39 +29,56 @@ public final class Session: @unchecked Sendable {
 
     /// Loads an ONNX file. `inputShapes` fixes graph inputs whose shape the file leaves open.
     public convenience init(contentsOf path: String, inputShapes: [String: [Int]] = [:]) throws {
-        let model: ModelProto
+        try self.init(model: try Self.parse(path), inputShapes: inputShapes)
+    }
+
+    /// Lowers, folds and plans a parsed model.
+    public convenience init(model: ModelProto, inputShapes: [String: [Int]] = [:]) throws {
+        let (graph, statistics) = try Self.lower(model, inputShapes: inputShapes)
+        let plan = Plan(graph)
+        self.init(graph: graph, statistics: statistics, plan: plan, memory: Arena(byteCount: plan.totalBytes))
+    }
+
+    /// Loads several models that will run one at a time (the members of a bag) so that they share one
+    /// activation arena, sized for the largest.
+    public static func loadSharingMemory(_ paths: [String], inputShapes: [String: [Int]] = [:]) throws -> [Session] {
+        let lowered = try paths.map { path -> (Graph, LoadStatistics, Plan) in
+            let (graph, statistics) = try lower(try parse(path), inputShapes: inputShapes)
+            return (graph, statistics, Plan(graph))
+        }
+        let memory = Arena(byteCount: lowered.map(\.2.totalBytes).max() ?? 64)
+        return lowered.map { Session(graph: $0.0, statistics: $0.1, plan: $0.2, memory: memory) }
+    }
+
+    private static func parse(_ path: String) throws -> ModelProto {
         do {
-            model = try ModelProto(contentsOf: path)
+            return try ModelProto(contentsOf: path)
         } catch {
             let message = "\(error)"
             throw EngineError.model(message.hasPrefix(path) ? message : "\(path): \(message)")
         }
-        try self.init(model: model, inputShapes: inputShapes)
     }
 
-    /// Lowers, folds and plans a parsed model.
-    public init(model: ModelProto, inputShapes: [String: [Int]] = [:]) throws {
+    private static func lower(_ model: ModelProto, inputShapes: [String: [Int]]) throws -> (Graph, LoadStatistics) {
         var builder = try GraphBuilder(model: model)
-        let (graph, statistics) = try builder.build(inputShapes: inputShapes)
+        return try builder.build(inputShapes: inputShapes)
+    }
+
+    private init(graph: Graph, statistics: LoadStatistics, plan: Plan, memory: Arena) {
         self.graph = graph
         self.statistics = statistics
-        plan = Plan(graph)
-        arenaBytes = plan.arenaBytes
-        scratchBytes = max(plan.scratchBytes, 64)
-        arena = UnsafeMutableRawPointer.allocate(byteCount: arenaBytes + scratchBytes, alignment: Plan.alignment)
-        let base = arena
-        let offsets = plan.offsets
+        self.plan = plan
+        self.memory = memory
+        let base = memory.bytes
         func ref(_ id: Int) -> TensorRef {
             if let constant = graph.constants[id] { return constant.ref }
             let value = graph.values[id]
-            return TensorRef(data: base + offsets[id]!, dataType: value.dataType, shape: value.shape)
+            return TensorRef(data: base + plan.offsets[id]!, dataType: value.dataType, shape: value.shape)
         }
         steps = graph.nodes.map { Step(node: $0, inputs: $0.inputs.map(ref), outputs: $0.outputs.map(ref)) }
         inputs = graph.inputs.map { (graph.values[$0].name, graph.values[$0].dataType, graph.values[$0].shape) }
         outputs = graph.outputs.map { (graph.values[$0].name, graph.values[$0].dataType, graph.values[$0].shape) }
     }
-
-    deinit { arena.deallocate() }
 
     /// One line per planned node in execution order: op, node name, output shapes and arena offsets.
     public var planDescription: [String] {
@@ -82,8 +96,9 @@ public final class Session: @unchecked Sendable {
         guard inputs.count == graph.inputs.count else {
             throw EngineError.wrongInputCount(expected: graph.inputs.map { graph.values[$0].name }, got: inputs.count)
         }
-        lock.lock()
-        defer { lock.unlock() }
+        memory.lock.lock()
+        defer { memory.lock.unlock() }
+        let arena = memory.bytes
         for (tensor, id) in zip(inputs, graph.inputs) {
             let value = graph.values[id]
             guard tensor.shape == value.shape, tensor.dataType == value.dataType else {
@@ -92,7 +107,7 @@ public final class Session: @unchecked Sendable {
             }
             (arena + plan.offsets[id]!).copyMemory(from: tensor.rawPointer, byteCount: value.byteCount)
         }
-        let scratch = arena + arenaBytes
+        let scratch = arena + plan.arenaBytes
         for step in steps {
             let started = profile == nil ? 0 : DispatchTime.now().uptimeNanoseconds
             do {
