@@ -7,6 +7,8 @@ let package = Package(
     products: [
         .library(name: "Engine", targets: ["Engine"]),
         .library(name: "ONNX", targets: ["ONNX"]),
+        .library(name: "Audio", targets: ["Audio"]),
+        .library(name: "Demucs", targets: ["Demucs"]),
         .executable(name: "swdemucs", targets: ["swdemucs"]),
     ],
     dependencies: [
@@ -27,15 +29,21 @@ let package = Package(
         .target(name: "Kernels", dependencies: ["COpenBLAS"]),
         // Typed op DAG, lowering from ONNX, folding, planning, execution.
         .target(name: "Engine", dependencies: ["ONNX", "Kernels"]),
+        // Audio decoding, encoding and resampling through libsndfile and libsoxr.
+        .target(name: "Audio", dependencies: ["CSndFile", "CSoxr"]),
+        // HT-Demucs around the engine: model bundles and whole-track separation as demucs does it.
+        .target(name: "Demucs", dependencies: ["Engine", "Audio"]),
         // The command-line tool.
         .executableTarget(name: "swdemucs", dependencies: [
-            "Engine",
+            "Engine", "Demucs", "Audio",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         .testTarget(name: "ONNXTests", dependencies: ["ONNX"]),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "ONNX"]),
+        .testTarget(name: "AudioTests", dependencies: ["Audio"]),
+        .testTarget(name: "DemucsTests", dependencies: ["Demucs", "Engine", "Audio"]),
         .testTarget(name: "CLITests", dependencies: ["swdemucs"]),
     ]
 )

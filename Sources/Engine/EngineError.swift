@@ -21,6 +21,8 @@ public enum EngineError: Error, CustomStringConvertible, Equatable {
     case inputMismatch(input: String, expected: String, got: String)
     /// `run` was given a different number of tensors than the graph has inputs.
     case wrongInputCount(expected: [String], got: Int)
+    /// `run` was asked to stop before it finished.
+    case stopped
     /// A tensor would be larger than the engine accepts.
     case tooLarge(value: String, bytes: Int)
 
@@ -47,6 +49,8 @@ public enum EngineError: Error, CustomStringConvertible, Equatable {
             return "input '\(input)' expects \(expected), got \(got)"
         case let .wrongInputCount(expected, got):
             return "the model has \(expected.count) input(s) (\(expected.joined(separator: ", "))), got \(got) tensor(s)"
+        case .stopped:
+            return "stopped before the run finished"
         case let .tooLarge(value, bytes):
             return "value '\(value)' would need \(bytes) bytes, more than the engine accepts"
         }

@@ -91,8 +91,9 @@ public final class Session: @unchecked Sendable {
     }
 
     /// Runs the model on `inputs` (one tensor per graph input, in order) and returns the graph outputs.
-    /// With a `profile`, the time each op takes is added to it.
-    public func run(_ inputs: [Tensor], profile: OpProfile? = nil) throws -> [Tensor] {
+    /// With a `profile`, the time each op takes is added to it. `shouldStop` is asked between nodes; when it
+    /// answers true, `run` throws `EngineError.stopped`.
+    public func run(_ inputs: [Tensor], profile: OpProfile? = nil, shouldStop: (() -> Bool)? = nil) throws -> [Tensor] {
         guard inputs.count == graph.inputs.count else {
             throw EngineError.wrongInputCount(expected: graph.inputs.map { graph.values[$0].name }, got: inputs.count)
         }
@@ -109,6 +110,7 @@ public final class Session: @unchecked Sendable {
         }
         let scratch = arena + plan.arenaBytes
         for step in steps {
+            if let shouldStop, shouldStop() { throw EngineError.stopped }
             let started = profile == nil ? 0 : DispatchTime.now().uptimeNanoseconds
             do {
                 try step.node.op.execute(inputs: step.inputs, outputs: step.outputs, scratch: scratch)

@@ -6,5 +6,5 @@ struct SwDemucs: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "swdemucs",
         abstract: "Run HT-Demucs ONNX exports on the CPU, without an ML runtime.",
-        subcommands: [Inspect.self, Infer.self])
+        subcommands: [Run.self, ListModels.self, Inspect.self, Infer.self])
 }

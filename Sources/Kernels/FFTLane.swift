@@ -1,0 +1,105 @@
+/// The arithmetic the FFT butterflies run on: one float, or a vector of floats processed in lockstep (one
+/// independent butterfly per lane). Plain `a * b + c` only: no fused multiply-add, which is a library call on
+/// baseline x86-64.
+protocol FFTLane {
+    /// Floats per lane value.
+    static var width: Int { get }
+    init(broadcast value: Float)
+    /// Reads `width` consecutive floats.
+    init(loading pointer: UnsafePointer<Float>)
+    /// Writes lane `i` to `pointer[i * stride]`.
+    func store(to pointer: UnsafeMutablePointer<Float>, stride: Int)
+    static func + (a: Self, b: Self) -> Self
+    static func - (a: Self, b: Self) -> Self
+    static func * (a: Self, b: Self) -> Self
+    static prefix func - (a: Self) -> Self
+}
+
+extension Float: FFTLane {
+    static var width: Int { 1 }
+
+    @inline(__always)
+    init(broadcast value: Float) { self = value }
+
+    @inline(__always)
+    init(loading pointer: UnsafePointer<Float>) { self = pointer.pointee }
+
+    @inline(__always)
+    func store(to pointer: UnsafeMutablePointer<Float>, stride: Int) { pointer.pointee = self }
+}
+
+extension SIMD4: FFTLane where Scalar == Float {
+    static var width: Int { 4 }
+
+    @inline(__always)
+    init(broadcast value: Float) { self.init(repeating: value) }
+
+    @inline(__always)
+    init(loading pointer: UnsafePointer<Float>) {
+        self = UnsafeRawPointer(pointer).loadUnaligned(as: SIMD4<Float>.self)
+    }
+
+    @inline(__always)
+    func store(to pointer: UnsafeMutablePointer<Float>, stride: Int) {
+        if stride == 1 {
+            UnsafeMutableRawPointer(pointer).storeBytes(of: self, as: SIMD4<Float>.self)
+        } else {
+            for i in 0..<4 { pointer[i &* stride] = self[i] }
+        }
+    }
+}
+
+/// A complex value (or a lane of them) as separate real and imaginary parts.
+struct SplitComplex<V: FFTLane> {
+    var re: V
+    var im: V
+
+    @inline(__always)
+    init(re: V, im: V) {
+        self.re = re
+        self.im = im
+    }
+
+    @inline(__always)
+    static func + (a: Self, b: Self) -> Self { Self(re: a.re + b.re, im: a.im + b.im) }
+
+    @inline(__always)
+    static func - (a: Self, b: Self) -> Self { Self(re: a.re - b.re, im: a.im - b.im) }
+
+    @inline(__always)
+    static func * (a: Self, b: Self) -> Self {
+        Self(re: a.re * b.re - a.im * b.im, im: a.re * b.im + a.im * b.re)
+    }
+
+    /// Both parts times the real `factor`.
+    @inline(__always)
+    func scaled(by factor: V) -> Self { Self(re: re * factor, im: im * factor) }
+
+    /// `self · (−i)`.
+    @inline(__always)
+    var timesMinusI: Self { Self(re: im, im: -re) }
+}
+
+/// Split-complex storage: `count` real parts at `re`, `count` imaginary parts at `im`.
+struct SplitPointer {
+    var re: UnsafeMutablePointer<Float>
+    var im: UnsafeMutablePointer<Float>
+
+    @inline(__always)
+    static func + (base: SplitPointer, offset: Int) -> SplitPointer {
+        SplitPointer(re: base.re + offset, im: base.im + offset)
+    }
+
+    /// The element (or `V.width` consecutive elements) at `offset`.
+    @inline(__always)
+    func load<V: FFTLane>(at offset: Int) -> SplitComplex<V> {
+        SplitComplex(re: V(loading: re + offset), im: V(loading: im + offset))
+    }
+
+    /// Writes lane `i` of `value` at `offset + i * laneStride`.
+    @inline(__always)
+    func store<V: FFTLane>(_ value: SplitComplex<V>, at offset: Int, laneStride: Int) {
+        value.re.store(to: re + offset, stride: laneStride)
+        value.im.store(to: im + offset, stride: laneStride)
+    }
+}

@@ -1,0 +1,1 @@
+"""Python side of swdemucs: build HT-Demucs models, export them to ONNX, dump references."""
