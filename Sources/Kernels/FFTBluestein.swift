@@ -44,6 +44,7 @@ struct FFTBluestein: Sendable {
         self.kernel = kernel
     }
 
+    /// The convolution length: the smallest power of two ≥ `2 · length − 1`.
     var size: Int { inner.passes[0].length }
 
     /// Floats of scratch `transform` needs: the padded sequence and the inner plan's scratch.

@@ -6,6 +6,7 @@ protocol FFTButterfly {
     static func apply<V: FFTLane>(_ input: (Int) -> SplitComplex<V>, _ output: (Int, SplitComplex<V>) -> Void)
 }
 
+/// The 2-point DFT `(a0 + a1, a0 − a1)`.
 enum Radix2: FFTButterfly {
     static var radix: Int { 2 }
 
@@ -17,6 +18,7 @@ enum Radix2: FFTButterfly {
     }
 }
 
+/// The 3-point DFT with `e^{−2πi/3} = −1/2 − i·√3/2`.
 enum Radix3: FFTButterfly {
     static var radix: Int { 3 }
 
@@ -33,6 +35,7 @@ enum Radix3: FFTButterfly {
     }
 }
 
+/// The 4-point DFT as two radix-2 stages; the only non-trivial factor is `−i`.
 enum Radix4: FFTButterfly {
     static var radix: Int { 4 }
 
@@ -48,6 +51,7 @@ enum Radix4: FFTButterfly {
     }
 }
 
+/// The 5-point DFT with the symmetric/antisymmetric pairs `a1 ± a4`, `a2 ± a3`.
 enum Radix5: FFTButterfly {
     static var radix: Int { 5 }
 

@@ -2,13 +2,15 @@
 /// independent butterfly per lane). Plain `a * b + c` only: no fused multiply-add, which is a library call on
 /// baseline x86-64.
 protocol FFTLane {
-    /// Floats per lane value.
-    static var width: Int { get }
     init(broadcast value: Float)
-    /// Reads `width` consecutive floats.
+    /// Reads lane `i` from `pointer[i]`.
     init(loading pointer: UnsafePointer<Float>)
+    /// Reads lane `i` from `pointer[−i]`.
+    init(loadingReversed pointer: UnsafePointer<Float>)
     /// Writes lane `i` to `pointer[i * stride]`.
     func store(to pointer: UnsafeMutablePointer<Float>, stride: Int)
+    /// Writes lane `i` to `pointer[−i]`.
+    func storeReversed(to pointer: UnsafeMutablePointer<Float>)
     static func + (a: Self, b: Self) -> Self
     static func - (a: Self, b: Self) -> Self
     static func * (a: Self, b: Self) -> Self
@@ -16,8 +18,6 @@ protocol FFTLane {
 }
 
 extension Float: FFTLane {
-    static var width: Int { 1 }
-
     @inline(__always)
     init(broadcast value: Float) { self = value }
 
@@ -25,12 +25,16 @@ extension Float: FFTLane {
     init(loading pointer: UnsafePointer<Float>) { self = pointer.pointee }
 
     @inline(__always)
+    init(loadingReversed pointer: UnsafePointer<Float>) { self = pointer.pointee }
+
+    @inline(__always)
     func store(to pointer: UnsafeMutablePointer<Float>, stride: Int) { pointer.pointee = self }
+
+    @inline(__always)
+    func storeReversed(to pointer: UnsafeMutablePointer<Float>) { pointer.pointee = self }
 }
 
 extension SIMD4: FFTLane where Scalar == Float {
-    static var width: Int { 4 }
-
     @inline(__always)
     init(broadcast value: Float) { self.init(repeating: value) }
 
@@ -40,11 +44,22 @@ extension SIMD4: FFTLane where Scalar == Float {
     }
 
     @inline(__always)
+    init(loadingReversed pointer: UnsafePointer<Float>) {
+        let v = SIMD4<Float>(loading: pointer - 3)
+        self.init(v[3], v[2], v[1], v[0])
+    }
+
+    @inline(__always)
+    func storeReversed(to pointer: UnsafeMutablePointer<Float>) {
+        SIMD4(self[3], self[2], self[1], self[0]).store(to: pointer - 3, stride: 1)
+    }
+
+    @inline(__always)
     func store(to pointer: UnsafeMutablePointer<Float>, stride: Int) {
         if stride == 1 {
             UnsafeMutableRawPointer(pointer).storeBytes(of: self, as: SIMD4<Float>.self)
         } else {
-            for i in 0..<4 { pointer[i &* stride] = self[i] }
+            for i in 0..<4 { pointer[i * stride] = self[i] }
         }
     }
 }
@@ -90,10 +105,23 @@ struct SplitPointer {
         SplitPointer(re: base.re + offset, im: base.im + offset)
     }
 
-    /// The element (or `V.width` consecutive elements) at `offset`.
+    /// Elements `offset`, `offset + 1`, … one per lane.
     @inline(__always)
     func load<V: FFTLane>(at offset: Int) -> SplitComplex<V> {
         SplitComplex(re: V(loading: re + offset), im: V(loading: im + offset))
+    }
+
+    /// Elements `offset`, `offset − 1`, … one per lane.
+    @inline(__always)
+    func loadReversed<V: FFTLane>(at offset: Int) -> SplitComplex<V> {
+        SplitComplex(re: V(loadingReversed: re + offset), im: V(loadingReversed: im + offset))
+    }
+
+    /// Writes lane `i` of `value` at `offset − i`.
+    @inline(__always)
+    func storeReversed<V: FFTLane>(_ value: SplitComplex<V>, at offset: Int) {
+        value.re.storeReversed(to: re + offset)
+        value.im.storeReversed(to: im + offset)
     }
 
     /// Writes lane `i` of `value` at `offset + i * laneStride`.

@@ -95,38 +95,39 @@ struct FFTStockham: Sendable {
         if s == 1 {
             // First pass: lanes along p; output k of butterfly p goes to radix · p + k.
             var p = 0
-            while p &+ 4 <= m {
-                let twiddles: FFTLegTwiddles<SIMD4<Float>> = table.vector(at: p)
+            while p + 4 <= m {
+                let twiddles = FFTLegTwiddles<SIMD4<Float>>(table, at: p)
                 if radix == 4 {
                     // Four butterflies' outputs are a 4 × 4 block: transposed, it is 16 consecutive outputs.
                     var block = FFTBlock4()
                     butterfly(B.self, from: x + p, inputLeg: m, twiddles: twiddles) { (k, value: Vector) in
-                        block[k] = value
+                        block.set(k, value)
                     }
-                    block.storeTransposed(to: y + 4 &* p)
+                    block.storeTransposed(to: y + 4 * p)
                 } else {
                     butterfly(B.self, from: x + p, inputLeg: m, twiddles: twiddles) { (k, value: Vector) in
-                        y.store(value, at: radix &* p &+ k, laneStride: radix)
+                        y.store(value, at: radix * p + k, laneStride: radix)
                     }
                 }
                 p += 4
             }
             while p < m {
-                butterfly(B.self, from: x + p, inputLeg: m, twiddles: table.scalar(at: p)) { (k, value: Scalar) in
-                    y.store(value, at: radix &* p &+ k, laneStride: 1)
+                let twiddles = FFTLegTwiddles<Float>(table, at: p)
+                butterfly(B.self, from: x + p, inputLeg: m, twiddles: twiddles) { (k, value: Scalar) in
+                    y.store(value, at: radix * p + k, laneStride: 1)
                 }
                 p += 1
             }
             return
         }
         for p in 0..<m {
-            let source = x + s &* p, destination = y + s &* radix &* p
+            let source = x + s * p, destination = y + s * radix * p
             if p == 0 {
-                columns(B.self, s, from: source, inputLeg: s &* m, to: destination,
+                columns(B.self, s, from: source, inputLeg: s * m, to: destination,
                         FFTNoTwiddles<SIMD4<Float>>(), FFTNoTwiddles<Float>())
             } else {
-                let scalar = table.scalar(at: p)
-                columns(B.self, s, from: source, inputLeg: s &* m, to: destination,
+                let scalar = FFTLegTwiddles<Float>(table, at: p)
+                columns(B.self, s, from: source, inputLeg: s * m, to: destination,
                         FFTLegTwiddles<SIMD4<Float>>(broadcasting: scalar), scalar)
             }
         }
@@ -139,15 +140,15 @@ struct FFTStockham: Sendable {
         _: B.Type, _ count: Int, from x: SplitPointer, inputLeg: Int, to y: SplitPointer, _ vector: T4, _ scalar: T1
     ) where T4.Lane == SIMD4<Float>, T1.Lane == Float {
         var q = 0
-        while q &+ 4 <= count {
+        while q + 4 <= count {
             butterfly(B.self, from: x + q, inputLeg: inputLeg, twiddles: vector) { (k, value: Vector) in
-                y.store(value, at: q &+ k &* count, laneStride: 1)
+                y.store(value, at: q + k * count, laneStride: 1)
             }
             q += 4
         }
         while q < count {
             butterfly(B.self, from: x + q, inputLeg: inputLeg, twiddles: scalar) { (k, value: Scalar) in
-                y.store(value, at: q &+ k &* count, laneStride: 1)
+                y.store(value, at: q + k * count, laneStride: 1)
             }
             q += 1
         }
@@ -159,7 +160,7 @@ struct FFTStockham: Sendable {
     private func butterfly<B: FFTButterfly, T: FFTTwiddles>(_: B.Type, from x: SplitPointer, inputLeg: Int,
                                                             twiddles: T,
                                                             output: (Int, SplitComplex<T.Lane>) -> Void) {
-        B.apply({ (j: Int) -> SplitComplex<T.Lane> in x.load(at: j &* inputLeg) }, { k, value in
+        B.apply({ (j: Int) -> SplitComplex<T.Lane> in x.load(at: j * inputLeg) }, { k, value in
             output(k, twiddles.apply(k, value))
         })
     }
@@ -176,22 +177,12 @@ struct FFTBlock4 {
     }
 
     @inline(__always)
-    subscript(k: Int) -> SplitComplex<SIMD4<Float>> {
-        get {
-            switch k {
-            case 0: r0
-            case 1: r1
-            case 2: r2
-            default: r3
-            }
-        }
-        set {
-            switch k {
-            case 0: r0 = newValue
-            case 1: r1 = newValue
-            case 2: r2 = newValue
-            default: r3 = newValue
-            }
+    mutating func set(_ k: Int, _ value: SplitComplex<SIMD4<Float>>) {
+        switch k {
+        case 0: r0 = value
+        case 1: r1 = value
+        case 2: r2 = value
+        default: r3 = value
         }
     }
 
@@ -234,26 +225,19 @@ struct FFTTwiddleTable {
     let base: UnsafePointer<Float>
     let legs: Int
     let radix: Int
-
-    /// The twiddles of butterfly `p`.
-    @inline(__always)
-    func scalar(at p: Int) -> FFTLegTwiddles<Float> { FFTLegTwiddles(self, at: p) }
-
-    /// The twiddles of butterflies `p ..< p + 4`, one per lane.
-    @inline(__always)
-    func vector(at p: Int) -> FFTLegTwiddles<SIMD4<Float>> { FFTLegTwiddles(self, at: p) }
 }
 
 /// The twiddles `w_1 … w_{radix−1}` (radix ≤ 5) one butterfly (or lane of them) multiplies its outputs by.
 struct FFTLegTwiddles<V: FFTLane>: FFTTwiddles {
     private var w1, w2, w3, w4: SplitComplex<V>
 
+    /// The twiddles of butterfly `p + i` in lane `i`.
     @inline(__always)
     init(_ table: FFTTwiddleTable, at p: Int) {
         func load(_ k: Int) -> SplitComplex<V> {
             guard k < table.radix else { return SplitComplex(re: V(broadcast: 1), im: V(broadcast: 0)) }
-            let re = table.base + ((k &- 1) &* table.legs &+ p)
-            return SplitComplex(re: V(loading: re), im: V(loading: re + (table.radix &- 1) &* table.legs))
+            let re = table.base + ((k - 1) * table.legs + p)
+            return SplitComplex(re: V(loading: re), im: V(loading: re + (table.radix - 1) * table.legs))
         }
         w1 = load(1)
         w2 = load(2)

@@ -75,30 +75,22 @@ public final class RealFFTPlan: Sendable {
     private func evenForward(_ input: UnsafePointer<Float>, real: UnsafeMutablePointer<Float>,
                              imag: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
         let m = length / 2
-        for n in 0..<m {
-            real[n] = input[2 &* n]
-            imag[n] = input[2 &* n &+ 1]
-        }
+        let z = SplitPointer(re: real, im: imag)
+        deinterleave(input, into: z, count: m)
         complex.transform(real: real, imag: imag, inverse: false, scratch: scratch)
-        let zr = real[0], zi = imag[0]
-        real[0] = zr + zi
-        imag[0] = 0
-        real[m] = zr - zi
-        imag[m] = 0
-        twiddles.withUnsafeBufferPointer { table in
-            let wRe = table.baseAddress!, wIm = wRe + table.count / 2
-            for k in stride(from: 1, through: m / 2, by: 1) {
-                let j = m &- k
-                let a = real[k], b = imag[k], c = real[j], d = imag[j]
-                let eRe = (a + c) * 0.5, eIm = (b - d) * 0.5
-                let oRe = (b + d) * 0.5, oIm = (c - a) * 0.5
-                let tRe = wRe[k] * oRe - wIm[k] * oIm
-                let tIm = wRe[k] * oIm + wIm[k] * oRe
-                real[k] = eRe + tRe
-                imag[k] = eIm + tIm
-                real[j] = eRe - tRe
-                imag[j] = tIm - eIm
+        let (zr, zi) = (real[0], imag[0])
+        (real[0], imag[0]) = (zr + zi, 0)
+        (real[m], imag[m]) = (zr - zi, 0)
+        forEachMirroredPair(m) { w, k, lanes in
+            func separate<V: FFTLane>(_: V.Type) {
+                let a: SplitComplex<V> = z.load(at: k), b: SplitComplex<V> = z.loadReversed(at: m - k)
+                let half = V(broadcast: 0.5)
+                let e = SplitComplex(re: (a.re + b.re) * half, im: (a.im - b.im) * half)
+                let t = w.load(at: k) * SplitComplex(re: (a.im + b.im) * half, im: (b.re - a.re) * half)
+                z.store(e + t, at: k, laneStride: 1)
+                z.storeReversed(SplitComplex(re: e.re - t.re, im: t.im - e.im), at: m - k)
             }
+            if lanes == 4 { separate(SIMD4<Float>.self) } else { separate(Float.self) }
         }
     }
 
@@ -108,28 +100,40 @@ public final class RealFFTPlan: Sendable {
     private func evenInverse(real: UnsafePointer<Float>, imag: UnsafePointer<Float>,
                              output: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
         let m = length / 2
-        let zRe = scratch, zIm = scratch + m
-        zRe[0] = real[0] + real[m]
-        zIm[0] = real[0] - real[m]
-        twiddles.withUnsafeBufferPointer { table in
-            let wRe = table.baseAddress!, wIm = wRe + table.count / 2
-            for k in stride(from: 1, through: m / 2, by: 1) {
-                let j = m &- k
-                let a = real[k], b = imag[k], c = real[j], d = imag[j]
-                let eRe = a + c, eIm = b - d
-                let dRe = a - c, dIm = b + d
-                let oRe = dRe * wRe[k] + dIm * wIm[k]
-                let oIm = dIm * wRe[k] - dRe * wIm[k]
-                zRe[k] = eRe - oIm
-                zIm[k] = eIm + oRe
-                zRe[j] = eRe + oIm
-                zIm[j] = oRe - eIm
+        let x = SplitPointer(re: UnsafeMutablePointer(mutating: real), im: UnsafeMutablePointer(mutating: imag))
+        let z = SplitPointer(re: scratch, im: scratch + m)
+        (z.re[0], z.im[0]) = (real[0] + real[m], real[0] - real[m])
+        forEachMirroredPair(m) { w, k, lanes in
+            func combine<V: FFTLane>(_: V.Type) {
+                let a: SplitComplex<V> = x.load(at: k), b: SplitComplex<V> = x.loadReversed(at: m - k)
+                let e = SplitComplex(re: a.re + b.re, im: a.im - b.im)
+                let twiddle: SplitComplex<V> = w.load(at: k)
+                let o = SplitComplex(re: a.re - b.re, im: a.im + b.im) * SplitComplex(re: twiddle.re, im: -twiddle.im)
+                z.store(SplitComplex(re: e.re - o.im, im: e.im + o.re), at: k, laneStride: 1)
+                z.storeReversed(SplitComplex(re: e.re + o.im, im: o.re - e.im), at: m - k)
             }
+            if lanes == 4 { combine(SIMD4<Float>.self) } else { combine(Float.self) }
         }
-        complex.transform(real: zRe, imag: zIm, inverse: true, scratch: scratch + length)
-        for n in 0..<m {
-            output[2 &* n] = zRe[n]
-            output[2 &* n &+ 1] = zIm[n]
+        complex.transform(real: z.re, imag: z.im, inverse: true, scratch: scratch + length)
+        interleave(z, into: output, count: m)
+    }
+
+    /// Calls `body(twiddles, k, lanes)` for `k` in `1 ... m / 2`: for `lanes == 4`, bins `k ..< k + 4` and their
+    /// mirrors `m − k − 3 ... m − k` are disjoint; for `lanes == 1`, bin `k` and its mirror may coincide.
+    @inline(__always)
+    private func forEachMirroredPair(_ m: Int, _ body: (SplitPointer, Int, Int) -> Void) {
+        twiddles.withUnsafeBufferPointer { table in
+            let base = UnsafeMutablePointer(mutating: table.baseAddress!)
+            let w = SplitPointer(re: base, im: base + table.count / 2)
+            var k = 1
+            while 2 * k + 6 < m {
+                body(w, k, 4)
+                k += 4
+            }
+            while k <= m / 2 {
+                body(w, k, 1)
+                k += 1
+            }
         }
     }
 
@@ -159,5 +163,35 @@ public final class RealFFTPlan: Sendable {
         }
         complex.transform(real: zRe, imag: zIm, inverse: true, scratch: scratch + 2 * n)
         output.update(from: zRe, count: n)
+    }
+}
+
+/// `z[n] = x[2n] + i · x[2n + 1]` for `n < count`.
+private func deinterleave(_ x: UnsafePointer<Float>, into z: SplitPointer, count: Int) {
+    var n = 0
+    while n + 4 <= count {
+        let a = SIMD4<Float>(loading: x + 2 * n), b = SIMD4<Float>(loading: x + 2 * n + 4)
+        SIMD4(a[0], a[2], b[0], b[2]).store(to: z.re + n, stride: 1)
+        SIMD4(a[1], a[3], b[1], b[3]).store(to: z.im + n, stride: 1)
+        n += 4
+    }
+    while n < count {
+        (z.re[n], z.im[n]) = (x[2 * n], x[2 * n + 1])
+        n += 1
+    }
+}
+
+/// `x[2n] = re z[n]`, `x[2n + 1] = im z[n]` for `n < count`.
+private func interleave(_ z: SplitPointer, into x: UnsafeMutablePointer<Float>, count: Int) {
+    var n = 0
+    while n + 4 <= count {
+        let re = SIMD4<Float>(loading: z.re + n), im = SIMD4<Float>(loading: z.im + n)
+        SIMD4(re[0], im[0], re[1], im[1]).store(to: x + 2 * n, stride: 1)
+        SIMD4(re[2], im[2], re[3], im[3]).store(to: x + 2 * n + 4, stride: 1)
+        n += 4
+    }
+    while n < count {
+        (x[2 * n], x[2 * n + 1]) = (z.re[n], z.im[n])
+        n += 1
     }
 }

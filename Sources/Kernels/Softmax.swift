@@ -2,9 +2,13 @@ import Foundation
 
 /// Softmax along the middle axis of a dense `[outer, length, inner]` tensor (ONNX `Softmax`, opset ≥ 13).
 ///
-/// Subtracts each slice's maximum before exponentiating. `x` and `y` may alias.
+/// Subtracts each slice's maximum before exponentiating (`vectorExp`, ≤ 2 ulp). `x` and `y` may alias.
 public func softmax(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
                     outer: Int, length: Int, inner: Int) {
+    if inner == 1 {
+        for o in 0..<outer { softmaxRow(x + o * length, y + o * length, length: length) }
+        return
+    }
     for o in 0..<outer {
         for i in 0..<inner {
             let base = o * length * inner + i
@@ -20,4 +24,38 @@ public func softmax(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
             for j in 0..<length { y[base + j * inner] *= scale }
         }
     }
+}
+
+/// Softmax of one contiguous row; `x` and `y` may alias.
+@inline(__always)
+func softmaxRow(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, length: Int) {
+    var maxima = SIMD8<Float>(repeating: -.infinity)
+    var j = 0
+    while j + 8 <= length {
+        maxima = pointwiseMax(maxima, UnsafeRawPointer(x + j).loadUnaligned(as: SIMD8<Float>.self))
+        j += 8
+    }
+    var maximum = maxima.max()
+    while j < length {
+        maximum = max(maximum, x[j])
+        j += 1
+    }
+    let shift = SIMD8<Float>(repeating: maximum)
+    var sums = SIMD8<Float>()
+    j = 0
+    while j + 8 <= length {
+        let e = vectorExp(UnsafeRawPointer(x + j).loadUnaligned(as: SIMD8<Float>.self) - shift)
+        UnsafeMutableRawPointer(y + j).storeBytes(of: e, as: SIMD8<Float>.self)
+        sums += e
+        j += 8
+    }
+    var sum = sums.sum()
+    while j < length {
+        let e = expf(x[j] - maximum)
+        y[j] = e
+        sum += e
+        j += 1
+    }
+    let scale = 1 / sum
+    for k in 0..<length { y[k] *= scale }
 }

@@ -7,4 +7,9 @@ struct SwDemucs: ParsableCommand {
         commandName: "swdemucs",
         abstract: "Run HT-Demucs ONNX exports on the CPU, without an ML runtime.",
         subcommands: [Run.self, ListModels.self, Inspect.self, Infer.self])
+
+    static func main() {
+        BLASKernelSelection.reexecuteIfBeneficial()
+        main(nil)
+    }
 }

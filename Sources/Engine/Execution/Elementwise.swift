@@ -2,113 +2,100 @@ import Foundation
 import Kernels
 
 /// `out = a ∘ b` with numpy broadcasting, for float32, int64 and bool operands.
+///
+/// Each operator is passed to the broadcasting loop as a literal closure, so the loop is specialised and the
+/// operator inlined (a closure chosen at run time would cost an indirect call per element).
 func executeBinary(_ op: BinaryOperator, _ a: TensorRef, _ b: TensorRef, _ out: TensorRef) {
     switch a.dataType {
     case .float32:
         let x = a.floats(), y = b.floats()
-        if op.isComparison {
-            let f = floatComparison(op)
-            broadcastBinary(x, a.shape, y, b.shape, out.bools(), out.shape, f)
-        } else {
-            let f = floatArithmetic(op)
-            broadcastBinary(x, a.shape, y, b.shape, out.floats(), out.shape, f)
+        func arithmetic(_ f: (Float, Float) -> Float) { broadcastBinary(x, a.shape, y, b.shape, out.floats(), out.shape, f) }
+        func compare(_ f: (Float, Float) -> Bool) { broadcastBinary(x, a.shape, y, b.shape, out.bools(), out.shape, f) }
+        switch op {
+        case .add: arithmetic { $0 + $1 }
+        case .sub: arithmetic { $0 - $1 }
+        case .mul: arithmetic { $0 * $1 }
+        case .div: arithmetic { $0 / $1 }
+        case .pow: arithmetic { $1 == 2 ? $0 * $0 : powf($0, $1) }
+        case .fmod: arithmetic { fmodf($0, $1) }
+        case .mod: arithmetic { a, b in
+            let r = fmodf(a, b)
+            return r != 0 && (r < 0) != (b < 0) ? r + b : r
+        }
+        case .max: arithmetic { Swift.max($0, $1) }
+        case .min: arithmetic { Swift.min($0, $1) }
+        case .equal: compare { $0 == $1 }
+        case .less: compare { $0 < $1 }
+        case .greater: compare { $0 > $1 }
+        case .lessOrEqual: compare { $0 <= $1 }
+        case .greaterOrEqual: compare { $0 >= $1 }
+        case .and, .or, .xor: preconditionFailure("\(op) on floats")
         }
     case .int64:
         let x = a.int64s(), y = b.int64s()
-        if op.isComparison {
-            let f = integerComparison(op)
-            broadcastBinary(x, a.shape, y, b.shape, out.bools(), out.shape, f)
-        } else {
-            let f = integerArithmetic(op)
-            broadcastBinary(x, a.shape, y, b.shape, out.int64s(), out.shape, f)
+        func arithmetic(_ f: (Int64, Int64) -> Int64) { broadcastBinary(x, a.shape, y, b.shape, out.int64s(), out.shape, f) }
+        func compare(_ f: (Int64, Int64) -> Bool) { broadcastBinary(x, a.shape, y, b.shape, out.bools(), out.shape, f) }
+        switch op {
+        case .add: arithmetic { $0 &+ $1 }
+        case .sub: arithmetic { $0 &- $1 }
+        case .mul: arithmetic { $0 &* $1 }
+        case .div: arithmetic { b, d in d == 0 ? 0 : b.dividedReportingOverflow(by: d).partialValue }
+        case .pow: arithmetic { base, exponent in
+            var result: Int64 = 1
+            for _ in 0..<Swift.max(0, Swift.min(exponent, 64)) { result = result &* base }
+            return result
+        }
+        case .fmod: arithmetic { a, b in b == 0 ? 0 : a.remainderReportingOverflow(dividingBy: b).partialValue }
+        case .mod: arithmetic { a, b in
+            guard b != 0 else { return 0 }
+            let r = a.remainderReportingOverflow(dividingBy: b).partialValue
+            return r != 0 && (r < 0) != (b < 0) ? r &+ b : r
+        }
+        case .max: arithmetic { Swift.max($0, $1) }
+        case .min: arithmetic { Swift.min($0, $1) }
+        case .equal: compare { $0 == $1 }
+        case .less: compare { $0 < $1 }
+        case .greater: compare { $0 > $1 }
+        case .lessOrEqual: compare { $0 <= $1 }
+        case .greaterOrEqual: compare { $0 >= $1 }
+        case .and, .or, .xor: preconditionFailure("\(op) on integers")
         }
     case .bool:
-        let f = booleanOperator(op)
-        broadcastBinary(a.bools(), a.shape, b.bools(), b.shape, out.bools(), out.shape, f)
+        func logic(_ f: (Bool, Bool) -> Bool) { broadcastBinary(a.bools(), a.shape, b.bools(), b.shape, out.bools(), out.shape, f) }
+        switch op {
+        case .and: logic { $0 && $1 }
+        case .or: logic { $0 || $1 }
+        case .xor: logic { $0 != $1 }
+        case .equal: logic { $0 == $1 }
+        default: preconditionFailure("\(op) on bools")
+        }
     }
 }
 
-private func floatArithmetic(_ op: BinaryOperator) -> (Float, Float) -> Float {
-    switch op {
-    case .add: { $0 + $1 }
-    case .sub: { $0 - $1 }
-    case .mul: { $0 * $1 }
-    case .div: { $0 / $1 }
-    case .pow: { $1 == 2 ? $0 * $0 : powf($0, $1) }
-    case .fmod: { fmodf($0, $1) }
-    case .mod: { a, b in
-        let r = fmodf(a, b)
-        return r != 0 && (r < 0) != (b < 0) ? r + b : r
-    }
-    case .max: { Swift.max($0, $1) }
-    case .min: { Swift.min($0, $1) }
-    default: preconditionFailure("\(op) is not float arithmetic")
-    }
-}
-
-private func integerArithmetic(_ op: BinaryOperator) -> (Int64, Int64) -> Int64 {
-    switch op {
-    case .add: { $0 &+ $1 }
-    case .sub: { $0 &- $1 }
-    case .mul: { $0 &* $1 }
-    case .div: { b, d in d == 0 ? 0 : b.dividedReportingOverflow(by: d).partialValue }
-    case .pow: { base, exponent in
-        var result: Int64 = 1
-        for _ in 0..<Swift.max(0, Swift.min(exponent, 64)) { result = result &* base }
-        return result
-    }
-    case .fmod: { a, b in b == 0 ? 0 : a.remainderReportingOverflow(dividingBy: b).partialValue }
-    case .mod: { a, b in
-        guard b != 0 else { return 0 }
-        let r = a.remainderReportingOverflow(dividingBy: b).partialValue
-        return r != 0 && (r < 0) != (b < 0) ? r &+ b : r
-    }
-    case .max: { Swift.max($0, $1) }
-    case .min: { Swift.min($0, $1) }
-    default: preconditionFailure("\(op) is not integer arithmetic")
-    }
-}
-
-private func floatComparison(_ op: BinaryOperator) -> (Float, Float) -> Bool {
-    switch op {
-    case .equal: { $0 == $1 }
-    case .less: { $0 < $1 }
-    case .greater: { $0 > $1 }
-    case .lessOrEqual: { $0 <= $1 }
-    case .greaterOrEqual: { $0 >= $1 }
-    default: preconditionFailure("\(op) does not compare floats")
-    }
-}
-
-private func integerComparison(_ op: BinaryOperator) -> (Int64, Int64) -> Bool {
-    switch op {
-    case .equal: { $0 == $1 }
-    case .less: { $0 < $1 }
-    case .greater: { $0 > $1 }
-    case .lessOrEqual: { $0 <= $1 }
-    case .greaterOrEqual: { $0 >= $1 }
-    default: preconditionFailure("\(op) does not compare integers")
-    }
-}
-
-private func booleanOperator(_ op: BinaryOperator) -> (Bool, Bool) -> Bool {
-    switch op {
-    case .and: { $0 && $1 }
-    case .or: { $0 || $1 }
-    case .xor, .sub: { $0 != $1 }
-    case .equal: { $0 == $1 }
-    default: preconditionFailure("\(op) does not apply to bools")
-    }
-}
-
-/// `out = f(x)` elementwise.
+/// `out = f(x)` elementwise; like `executeBinary`, each function reaches the loop as a literal closure.
 func executeUnary(_ op: UnaryOperator, _ x: TensorRef, _ out: TensorRef) {
     let n = x.elementCount
     switch x.dataType {
     case .float32:
-        let f = floatFunction(op)
         let s = x.floats(), d = out.floats()
-        for i in 0..<n { d[i] = f(s[i]) }
+        func map(_ f: (Float) -> Float) { for i in 0..<n { d[i] = f(s[i]) } }
+        switch op {
+        case .sqrt: map { $0.squareRoot() }
+        case .erf: map { erff($0) }
+        case .sigmoid: Kernels.sigmoid(s, d, count: n)
+        case .sin: map { sinf($0) }
+        case .cos: map { cosf($0) }
+        case .exp: exponential(s, d, count: n)
+        case .log: map { logf($0) }
+        case .neg: map { -$0 }
+        case .abs: map { Swift.abs($0) }
+        case .relu: map { Swift.max($0, 0) }
+        case .tanh: map { tanhf($0) }
+        case .reciprocal: map { 1 / $0 }
+        case .floor: map { floorf($0) }
+        case .ceil: map { ceilf($0) }
+        case .not: preconditionFailure("Not on floats")
+        }
     case .int64:
         let s = x.int64s(), d = out.int64s()
         switch op {
@@ -120,26 +107,6 @@ func executeUnary(_ op: UnaryOperator, _ x: TensorRef, _ out: TensorRef) {
     case .bool:
         let s = x.bools(), d = out.bools()
         for i in 0..<n { d[i] = !s[i] }
-    }
-}
-
-private func floatFunction(_ op: UnaryOperator) -> (Float) -> Float {
-    switch op {
-    case .sqrt: { sqrtf($0) }
-    case .erf: { erff($0) }
-    case .sigmoid: { 1 / (1 + expf(-$0)) }
-    case .sin: { sinf($0) }
-    case .cos: { cosf($0) }
-    case .exp: { expf($0) }
-    case .log: { logf($0) }
-    case .neg: { -$0 }
-    case .abs: { Swift.abs($0) }
-    case .relu: { Swift.max($0, 0) }
-    case .tanh: { tanhf($0) }
-    case .reciprocal: { 1 / $0 }
-    case .floor: { floorf($0) }
-    case .ceil: { ceilf($0) }
-    case .not: preconditionFailure("Not does not apply to floats")
     }
 }
 

@@ -1,0 +1,42 @@
+import Foundation
+import Kernels
+import XCTest
+
+/// `vectorExp` against double-precision `exp` over its whole range, and the kernels built on it.
+final class VectorExpTests: XCTestCase {
+    func testVectorExpIsWithinTwoUlpAcrossItsRange() {
+        var worst = 0.0
+        var x: Float = -87
+        while x < 88.3 {
+            var v = SIMD8<Float>()
+            for lane in 0..<8 { v[lane] = x + Float(lane) * 0.000_37 }
+            let r = vectorExp(v)
+            for lane in 0..<8 {
+                let exact = Foundation.exp(Double(v[lane]))
+                let ulp = Double(Float(exact).ulp)
+                worst = max(worst, abs(Double(r[lane]) - exact) / ulp)
+            }
+            x += 0.0131
+        }
+        XCTAssertLessThanOrEqual(worst, 2.0, "worst error in ulp")
+    }
+
+    func testVectorExpUnderflowsToZeroAndClampsAbove() {
+        XCTAssertEqual(vectorExp(SIMD8<Float>(repeating: -200))[0], 0)
+        XCTAssertEqual(vectorExp(SIMD8<Float>(repeating: -100))[0], expf(-100), accuracy: 1e-45)
+        XCTAssertGreaterThan(vectorExp(SIMD8<Float>(repeating: 200))[3], 2e38)
+        XCTAssertEqual(vectorExp(SIMD8<Float>(repeating: 0))[0], 1)
+    }
+
+    func testSigmoidAndExponentialKernelsCoverOddTails() {
+        let count = 37
+        let x = (0..<count).map { Float($0) * 0.7 - 12 }
+        var y = [Float](repeating: 0, count: count), e = [Float](repeating: 0, count: count)
+        sigmoid(x, &y, count: count)
+        exponential(x, &e, count: count)
+        for i in 0..<count {
+            XCTAssertEqual(Double(y[i]), 1 / (1 + Foundation.exp(-Double(x[i]))), accuracy: 1e-7 * max(1, Double(y[i])))
+            XCTAssertEqual(Double(e[i]), Foundation.exp(Double(x[i])), accuracy: 3e-7 * Foundation.exp(Double(x[i])))
+        }
+    }
+}
