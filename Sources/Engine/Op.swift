@@ -27,6 +27,9 @@ public enum Op: Sendable {
     case conv(ConvGeometry)
     /// ONNX `ConvTranspose`, 1-D (as height 1) and 2-D. Inputs: x, weight, optional bias.
     case convTranspose(ConvGeometry)
+    /// A `Conv` (`analysis`) or `ConvTranspose` (synthesis) whose weights are a windowed DFT basis, computed
+    /// with FFTs; made by `replaceSpectralConvolutions`, never by lowering. Input: x.
+    case spectral(SpectralBasis, analysis: Bool, ConvGeometry)
     /// ONNX `MatMul` with rank ≥ 2 operands after 1-D promotion: a is `aBatch + [m, k]`, b is `bBatch + [k, n]`.
     case matMul(aBatch: [Int], bBatch: [Int], m: Int, k: Int, n: Int)
     /// ONNX `Gemm`: `alpha · op(A) · op(B) + beta · C`, C broadcast to `[m, n]`.
@@ -75,6 +78,7 @@ public enum Op: Sendable {
         switch self {
         case .conv: "Conv"
         case .convTranspose: "ConvTranspose"
+        case .spectral(_, let analysis, _): analysis ? "Spectral.STFT" : "Spectral.iSTFT"
         case .matMul: "MatMul"
         case .gemm: "Gemm"
         case .binary(let o): "Binary." + o.rawValue

@@ -61,7 +61,10 @@ public final class Session: @unchecked Sendable {
 
     private static func lower(_ model: ModelProto, inputShapes: [String: [Int]]) throws -> (Graph, LoadStatistics) {
         var builder = try GraphBuilder(model: model)
-        return try builder.build(inputShapes: inputShapes)
+        var (graph, statistics) = try builder.build(inputShapes: inputShapes)
+        replaceSpectralConvolutions(&graph)
+        statistics.plannedOps = graph.nodes.reduce(into: [:]) { $0[$1.op.name, default: 0] += 1 }
+        return (graph, statistics)
     }
 
     private init(graph: Graph, statistics: LoadStatistics, plan: Plan, memory: Arena) {

@@ -40,7 +40,7 @@ final class TinyHTDemucsTests: XCTestCase {
         try assertMatchesPyTorch("tiny-htdemucs-unrolled")
         let session = try Session(contentsOf: fixturesDirectory.appendingPathComponent("tiny-htdemucs-unrolled/model.onnx").path)
         XCTAssertNil(session.statistics.plannedOps["ScatterND"], "the envelope loop should fold away")
-        XCTAssertGreaterThan(session.statistics.fileOps["ScatterND"] ?? 0, 100)
+        XCTAssertGreaterThanOrEqual(session.statistics.fileOps["ScatterND"] ?? 0, 100)
     }
 
     /// The compacted DFT bases (computed in-graph from Range/Mod/Cos/Sin) fold to constants at load.

@@ -17,6 +17,15 @@ extension Op {
             convTranspose2d(g, input: inputs[0].floats(), weight: inputs[1].floats(),
                             bias: inputs.count > 2 ? inputs[2].floats() : nil, output: out.floats(),
                             scratch: scratch.assumingMemoryBound(to: Float.self))
+        case let .spectral(basis, analysis, g):
+            let scratchFloats = scratch.assumingMemoryBound(to: Float.self)
+            if analysis {
+                spectralAnalysis(basis, x: inputs[0].floats(), batch: g.batch, inLength: g.inWidth, stride: g.strideWidth,
+                                 padLeft: g.padLeft, frames: g.outWidth, out: out.floats(), scratch: scratchFloats)
+            } else {
+                spectralSynthesis(basis, z: inputs[0].floats(), batch: g.batch, frames: g.inWidth, stride: g.strideWidth,
+                                  padLeft: g.padLeft, outLength: g.outWidth, out: out.floats(), scratch: scratchFloats)
+            }
         case let .matMul(aBatch, bBatch, m, k, n):
             batchedMatMul(a: inputs[0].floats(), aBatch: aBatch, b: inputs[1].floats(), bBatch: bBatch,
                           output: out.floats(), m: m, k: k, n: n)

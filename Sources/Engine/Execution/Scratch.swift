@@ -8,6 +8,8 @@ extension Op {
             return conv2dScratchCount(g) * MemoryLayout<Float>.stride
         case .convTranspose(let g):
             return convTranspose2dScratchCount(g) * MemoryLayout<Float>.stride
+        case .spectral(let basis, _, _):
+            return basis.scratchCount * MemoryLayout<Float>.stride
         case .reduce:
             return reduceScratchBytes(outputCount: outputShapes[0].reduce(1, *))
         default:

@@ -4,7 +4,7 @@ import ONNX
 public struct LoadStatistics: Sendable {
     /// ONNX op type → node count, as in the file.
     public var fileOps: [String: Int] = [:]
-    /// Op name → node count after folding and dead-node removal.
+    /// Op name → node count after folding, dead-node removal and rewrites (filled in by `Session`).
     public var plannedOps: [String: Int] = [:]
     /// Elements held by initializers in the file.
     public var parameterCount = 0
@@ -85,7 +85,6 @@ struct GraphBuilder {
             graph.outputs.append(id)
         }
         removeDeadNodes(&graph)
-        for node in graph.nodes { statistics.plannedOps[node.op.name, default: 0] += 1 }
         return (graph, statistics)
     }
 

@@ -1,0 +1,96 @@
+/// The weights of a convolution that computes a windowed DFT, in factored form:
+/// `W[k][n] = rowScale[k] · window[n] · trig(2π · (k·n mod N) / N)` for `k < bins`, `n < N`, with `trig` cosine
+/// or sine. The STFT (`Conv1d`) and iSTFT (`ConvTranspose1d`) that ONNX exports of HT-Demucs spell out as
+/// dense convolutions have weights of this form; `spectralAnalysis` / `spectralSynthesis` compute those
+/// convolutions exactly with FFTs instead of `bins × N` multiply-adds per frame.
+public struct SpectralBasis: Sendable {
+    public enum Trig: Sendable { case cosine, sine }
+
+    public let trig: Trig
+    public let rowScale: [Float]
+    public let window: [Float]
+    public let plan: RealFFTPlan
+
+    public var length: Int { window.count }
+    public var bins: Int { rowScale.count }
+
+    /// `bins` must be at most `N/2 + 1`.
+    public init(trig: Trig, rowScale: [Float], window: [Float]) {
+        precondition(rowScale.count <= window.count / 2 + 1, "more bins than a real FFT of this length has")
+        self.trig = trig
+        self.rowScale = rowScale
+        self.window = window
+        plan = RealFFTPlan(length: window.count)
+    }
+
+    /// Scratch floats either kernel needs: one frame, one half spectrum, and the FFT's own.
+    public var scratchCount: Int { length + 2 * (length / 2 + 1) + plan.scratchCount }
+}
+
+/// `Conv1d(x, W, stride, padding)` for a spectral basis `W` with one input channel: for each batch item and
+/// output frame `f`, `out[b][k][f] = Σ_n W[k][n] · x[b][f · stride − padLeft + n]` (zeros outside `x`).
+///
+/// `x` is `[batch, inLength]`, `out` is `[batch, bins, frames]`, dense; `scratch` holds
+/// `basis.scratchCount` floats. No argument may alias another.
+public func spectralAnalysis(_ basis: SpectralBasis, x: UnsafePointer<Float>, batch: Int, inLength: Int,
+                             stride: Int, padLeft: Int, frames: Int, out: UnsafeMutablePointer<Float>,
+                             scratch: UnsafeMutablePointer<Float>) {
+    let n = basis.length, half = n / 2 + 1, bins = basis.bins
+    let frame = scratch, real = scratch + n, imag = real + half, fftScratch = imag + half
+    for b in 0..<batch {
+        let signal = x + b * inLength
+        for f in 0..<frames {
+            let start = f * stride - padLeft
+            for i in 0..<n {
+                let t = start + i
+                frame[i] = t >= 0 && t < inLength ? basis.window[i] * signal[t] : 0
+            }
+            basis.plan.forward(frame, real: real, imag: imag, scratch: fftScratch)
+            // X_k = Σ v cos θ − i Σ v sin θ.
+            let column = out + b * bins * frames + f
+            switch basis.trig {
+            case .cosine:
+                for k in 0..<bins { column[k * frames] = basis.rowScale[k] * real[k] }
+            case .sine:
+                for k in 0..<bins { column[k * frames] = -basis.rowScale[k] * imag[k] }
+            }
+        }
+    }
+}
+
+/// `ConvTranspose1d(z, W, stride, padding)` for a spectral basis `W` with one output channel: every input frame
+/// `f` adds `Σ_k z[b][k][f] · W[k][n]` at output position `f · stride − padLeft + n` (positions outside the
+/// output are dropped). `out` is overwritten.
+///
+/// `z` is `[batch, bins, frames]`, `out` is `[batch, outLength]`, dense; `scratch` holds `basis.scratchCount`
+/// floats. No argument may alias another.
+public func spectralSynthesis(_ basis: SpectralBasis, z: UnsafePointer<Float>, batch: Int, frames: Int,
+                              stride: Int, padLeft: Int, outLength: Int, out: UnsafeMutablePointer<Float>,
+                              scratch: UnsafeMutablePointer<Float>) {
+    let n = basis.length, half = n / 2 + 1, bins = basis.bins
+    let frame = scratch, real = scratch + n, imag = real + half, fftScratch = imag + half
+    out.update(repeating: 0, count: batch * outLength)
+    for b in 0..<batch {
+        let signal = out + b * outLength
+        for f in 0..<frames {
+            // The unscaled inverse real FFT gives X_0 + 2 Σ Re(X_k e^{iθ}) + X_{N/2} (−1)^n, so
+            // Σ c_k cos θ needs X_k = c_k / 2 inside and c_k at DC and Nyquist, Σ c_k sin θ needs X_k = −i c_k / 2.
+            real.update(repeating: 0, count: half)
+            imag.update(repeating: 0, count: half)
+            let column = z + b * bins * frames + f
+            for k in 0..<bins {
+                let c = basis.rowScale[k] * column[k * frames]
+                let edge = k == 0 || 2 * k == n
+                switch basis.trig {
+                case .cosine: real[k] = edge ? c : c / 2
+                case .sine: if !edge { imag[k] = -c / 2 }
+                }
+            }
+            basis.plan.inverse(real: real, imag: imag, output: frame, scratch: fftScratch)
+            let start = f * stride - padLeft
+            for i in max(0, -start)..<min(n, outLength - start) {
+                signal[start + i] += basis.window[i] * frame[i]
+            }
+        }
+    }
+}

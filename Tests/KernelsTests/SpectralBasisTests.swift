@@ -1,0 +1,82 @@
+import Foundation
+import Kernels
+import XCTest
+
+/// `spectralAnalysis` / `spectralSynthesis` against the dense convolutions they replace, computed in float64.
+final class SpectralBasisTests: XCTestCase {
+    /// A basis like an exporter writes: `a[k] · w[n] · trig(2π k n / N)` as a dense `bins × N` array.
+    private func denseBasis(_ trig: SpectralBasis.Trig, rows: [Double], window: [Double]) -> [Double] {
+        let n = window.count
+        return rows.indices.flatMap { k in
+            (0..<n).map { i in
+                let angle = 2 * Double.pi * Double((k * i) % n) / Double(n)
+                return rows[k] * window[i] * (trig == .cosine ? cos(angle) : sin(angle))
+            }
+        }
+    }
+
+    private func hann(_ n: Int) -> [Double] { (0..<n).map { 0.5 - 0.5 * cos(2 * Double.pi * Double($0) / Double(n)) } }
+
+    func testAnalysisMatchesTheDenseStridedConvolution() {
+        let n = 64, hop = 16, inLength = 203, padLeft = 5, batch = 2
+        for (trig, bins) in [(SpectralBasis.Trig.cosine, 33), (.sine, 32)] {
+            let rows = (0..<bins).map { 0.125 + Double($0 % 3) }
+            let window = hann(n)
+            let dense = denseBasis(trig, rows: rows, window: window)
+            let basis = SpectralBasis(trig: trig, rowScale: rows.map(Float.init), window: window.map(Float.init))
+            let frames = (inLength + padLeft - n) / hop + 1
+            let x = (0..<(batch * inLength)).map { Float(sin(Double($0) * 0.37) + 0.1 * cos(Double($0) * 1.9)) }
+            var out = [Float](repeating: 0, count: batch * bins * frames)
+            var scratch = [Float](repeating: 0, count: basis.scratchCount)
+            spectralAnalysis(basis, x: x, batch: batch, inLength: inLength, stride: hop, padLeft: padLeft,
+                             frames: frames, out: &out, scratch: &scratch)
+            for b in 0..<batch {
+                for k in 0..<bins {
+                    for f in 0..<frames {
+                        var expected = 0.0, magnitude = 0.0
+                        for i in 0..<n {
+                            let t = f * hop - padLeft + i
+                            guard t >= 0 && t < inLength else { continue }
+                            expected += dense[k * n + i] * Double(x[b * inLength + t])
+                            magnitude += abs(dense[k * n + i] * Double(x[b * inLength + t]))
+                        }
+                        XCTAssertEqual(Double(out[(b * bins + k) * frames + f]), expected, accuracy: 1e-5 * max(magnitude, 1),
+                                       "\(trig) b \(b) k \(k) f \(f)")
+                    }
+                }
+            }
+        }
+    }
+
+    func testSynthesisMatchesTheDenseTransposedConvolution() {
+        let n = 64, hop = 16, frames = 9, padLeft = 7, batch = 2
+        let outLength = (frames - 1) * hop + n - 2 * padLeft
+        for (trig, bins) in [(SpectralBasis.Trig.cosine, 33), (.sine, 32), (.cosine, 32)] {
+            let rows = (0..<bins).map { $0 == 0 ? 1.0 : 2.0 }
+            let window = hann(n).map { $0 / 8 }
+            let dense = denseBasis(trig, rows: rows, window: window)
+            let basis = SpectralBasis(trig: trig, rowScale: rows.map(Float.init), window: window.map(Float.init))
+            let z = (0..<(batch * bins * frames)).map { Float(cos(Double($0) * 0.61)) }
+            var out = [Float](repeating: 0, count: batch * outLength)
+            var scratch = [Float](repeating: 0, count: basis.scratchCount)
+            spectralSynthesis(basis, z: z, batch: batch, frames: frames, stride: hop, padLeft: padLeft,
+                              outLength: outLength, out: &out, scratch: &scratch)
+            for b in 0..<batch {
+                for t in 0..<outLength {
+                    var expected = 0.0, magnitude = 0.0
+                    for f in 0..<frames {
+                        let i = t + padLeft - f * hop
+                        guard i >= 0 && i < n else { continue }
+                        for k in 0..<bins {
+                            let term = Double(z[(b * bins + k) * frames + f]) * dense[k * n + i]
+                            expected += term
+                            magnitude += abs(term)
+                        }
+                    }
+                    XCTAssertEqual(Double(out[b * outLength + t]), expected, accuracy: 1e-5 * max(magnitude, 1),
+                                   "\(trig) bins \(bins) b \(b) t \(t)")
+                }
+            }
+        }
+    }
+}
