@@ -44,6 +44,6 @@ let package = Package(
         .testTarget(name: "EngineTests", dependencies: ["Engine", "ONNX"]),
         .testTarget(name: "AudioTests", dependencies: ["Audio"]),
         .testTarget(name: "DemucsTests", dependencies: ["Demucs", "Engine", "Audio"]),
-        .testTarget(name: "CLITests", dependencies: ["swdemucs"]),
+        .testTarget(name: "CLITests", dependencies: ["swdemucs", "Audio", "Engine"]),
     ]
 )

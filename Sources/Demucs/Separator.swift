@@ -1,3 +1,4 @@
+import Audio
 import Engine
 import Foundation
 
@@ -44,6 +45,17 @@ public final class Separator: @unchecked Sendable {
         let sink = BufferedStems()
         try separate(BufferedAudio(samples), into: sink, options: options, cancel: cancel, progress: progress)
         return sink.stems
+    }
+
+    /// Decodes an audio file (anything libsndfile reads), converts it to the model's rate and channels as
+    /// demucs does, and returns each stem's planar samples by name.
+    public func separate(file path: String, options: SeparationOptions = SeparationOptions(),
+                         cancel: CancellationFlag? = nil,
+                         progress: ((SeparationProgress) -> Void)? = nil) throws -> [String: [[Float]]] {
+        let input = try AudioStream(path: path, sampleRate: bundle.sampleRate, channels: bundle.audioChannels)
+        let sink = BufferedStems()
+        try separate(input, into: sink, options: options, cancel: cancel, progress: progress)
+        return Dictionary(uniqueKeysWithValues: zip(outputStems(options), sink.stems))
     }
 
     /// Separates a streamed track into `sink`, which receives finished stems in track order.
