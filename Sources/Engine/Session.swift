@@ -121,7 +121,7 @@ public final class Session: @unchecked Sendable {
                 throw EngineError.invalidNode(node: step.node.name, opType: step.node.opType, detail: fault.detail)
             }
             if let profile {
-                profile.record(op: step.node.op.name,
+                profile.record(op: step.node.op.name, node: step.node.name,
                                seconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
             }
         }

@@ -20,10 +20,18 @@ struct Infer: ParsableCommand {
             help: "Fix an input's shape, as NAME=D0,D1,... (for files whose input shape is open).")
     var inputShapes: [String] = []
 
-    @Flag(help: "Print the time spent in each kind of op to stderr.")
+    @Flag(help: "Print the time spent in each kind of op and each model part to stderr.")
     var profile = false
 
+    @Option(name: .customLong("repeat"), help: "Run the forward this many times after one warm-up run; the last stderr line is then forward_median_s=SECONDS.")
+    var repetitions = 0
+
+    @Option(name: [.short, .long], help: "Threads for the matrix products (default: all cores).")
+    var jobs: Int?
+
     func validate() throws {
+        if repetitions < 0 { throw ValidationError("--repeat must not be negative") }
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         let all = inputs + outputs
         for output in outputs where inputs.contains(output) {
             throw ValidationError("'\(output)' is both an input and an output; refusing to overwrite an input")
@@ -32,6 +40,7 @@ struct Infer: ParsableCommand {
     }
 
     func run() throws {
+        if let jobs { ComputeThreads.set(jobs) }
         let loadStart = Date()
         let tensors = try inputs.map(NumpyFile.read)
         let session = try Session(contentsOf: model, inputShapes: try parseInputShapes(inputShapes))
@@ -39,18 +48,34 @@ struct Infer: ParsableCommand {
         guard outputs.count == session.outputs.count else {
             throw ValidationError("the model has \(session.outputs.count) output(s) (\(session.outputs.map(\.name).joined(separator: ", "))); give one --output for each")
         }
-        let started = Date()
         let opProfile = profile ? OpProfile() : nil
-        let results = try session.run(tensors, profile: opProfile)
-        let seconds = Date().timeIntervalSince(started)
+        var times: [Double] = []
+        var results: [Tensor] = []
+        for run in 0...repetitions {
+            let started = Date()
+            results = try session.run(tensors, profile: run == 0 ? opProfile : nil)
+            times.append(Date().timeIntervalSince(started))
+        }
         if let opProfile {
-            for entry in opProfile.sorted {
-                let line = entry.op.padding(toLength: 24, withPad: " ", startingAt: 0)
-                    + String(format: " %6d calls %9.3f s\n", entry.calls, entry.seconds)
-                FileHandle.standardError.write(Data(line.utf8))
-            }
+            for entry in opProfile.sortedParts { report(entry.part, entry.calls, entry.seconds) }
+            report("", 0, 0)
+            for entry in opProfile.sorted { report(entry.op, entry.calls, entry.seconds) }
         }
         for (tensor, path) in zip(results, outputs) { try NumpyFile.write(tensor, to: path) }
-        FileHandle.standardError.write(Data(String(format: "load_s=%.3f\nforward_s=%.3f\n", loadSeconds, seconds).utf8))
+        var summary = "threads=\(ComputeThreads.count) blas=\(ComputeThreads.kernelName)\n"
+            + String(format: "load_s=%.3f\nforward_s=%.3f\n", loadSeconds, times[0])
+        if repetitions > 0 {
+            let timed = times.dropFirst().sorted()
+            summary += String(format: "forward_min_s=%.3f\nforward_max_s=%.3f\nforward_median_s=%.3f\n", timed.first!,
+                              timed.last!, timed[timed.count / 2])
+        }
+        FileHandle.standardError.write(Data(summary.utf8))
+    }
+
+    /// One line of the profile: name, calls, seconds (a blank line for an empty name).
+    private func report(_ name: String, _ calls: Int, _ seconds: Double) {
+        let line = name.isEmpty ? "\n" : name.padding(toLength: 24, withPad: " ", startingAt: 0)
+            + String(format: " %6d calls %9.3f s\n", calls, seconds)
+        FileHandle.standardError.write(Data(line.utf8))
     }
 }

@@ -23,7 +23,7 @@ final class ProgressDisplay {
         self.track = track
         trackSeconds = seconds
         started = Date()
-        note(String(format: "%@: %.1f s of audio", track, seconds))
+        note(track + String(format: ": %.1f s of audio", seconds))
     }
 
     func update(_ progress: SeparationProgress) {
@@ -35,14 +35,14 @@ final class ProgressDisplay {
         let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
         let speed = elapsed > 0 ? trackSeconds * fraction / elapsed : 0
         let left = fraction > 0 ? elapsed * (1 - fraction) / fraction : 0
-        let line = String(format: "\r[%@] %d/%d segments  %.2fx realtime  ETA %@ ", bar, progress.segmentsDone,
-                          progress.segmentsTotal, speed, clock(left))
+        let line = "\r[\(bar)] \(progress.segmentsDone)/\(progress.segmentsTotal) segments  "
+            + String(format: "%.2fx realtime  ETA ", speed) + clock(left) + " "
         FileHandle.standardError.write(Data(line.utf8))
         lineOpen = true
     }
 
     func done(_ track: String, outputs: [String]) {
-        note(String(format: "%@: done in %@", track, clock(Date().timeIntervalSince(started))))
+        note("\(track): done in \(clock(Date().timeIntervalSince(started)))")
         for output in outputs { note("  " + output) }
     }
 

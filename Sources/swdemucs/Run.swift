@@ -107,8 +107,8 @@ struct Run: ParsableCommand {
         let started = Date()
         progress.note("loading \(bundle.name) (\(bundle.members(contributingTo: wanted).count) of \(bundle.members.count) model(s))")
         let separator = try Separator(bundle: bundle, members: bundle.members(contributingTo: wanted))
-        progress.note(String(format: "loaded in %.1f s; writing to %@", Date().timeIntervalSince(started),
-                             ((out as NSString).appendingPathComponent(modelName) as NSString).standardizingPath))
+        let destination = ((out as NSString).appendingPathComponent(modelName) as NSString).standardizingPath
+        progress.note(String(format: "loaded in %.1f s; writing to ", Date().timeIntervalSince(started)) + destination)
         let cancel = CancellationFlag()
         let interrupt = InterruptHandler { cancel.cancel() }
         defer { interrupt.restore() }
