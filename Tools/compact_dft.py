@@ -167,6 +167,9 @@ def main() -> int:
     parser.add_argument("target", type=Path, help="where to write the compacted model")
     parser.add_argument("--reference", type=Path, metavar="DIR",
                         help="folder with the PyTorch input.npy / output.npy to compare against")
+    parser.add_argument("--reference-output", default="output.npy", metavar="FILE",
+                        help="file in --reference holding this model's output (default output.npy; "
+                             "output_model<i>.npy for a bag member)")
     parser.add_argument("--tolerance", type=float, default=1e-5,
                         help="max abs diff, compacted vs original in ONNX Runtime (default 1e-5)")
     parser.add_argument("--reference-tolerance", type=float, default=1e-4,
@@ -179,7 +182,7 @@ def main() -> int:
         print(f"compact_dft.py: no windowed DFT basis found in {args.source}", file=sys.stderr)
         return 1
     if args.reference:
-        mix, reference = (np.load(args.reference / f) for f in ("input.npy", "output.npy"))
+        mix, reference = (np.load(args.reference / f) for f in ("input.npy", args.reference_output))
     else:
         samples = model.graph.input[0].type.tensor_type.shape.dim[-1].dim_value
         mix, reference = music_like(samples, 44100, seed=0)[None], None

@@ -15,21 +15,9 @@ import numpy as np
 import torch
 
 from swdemucs_tools import model_source
-from swdemucs_tools.bundle import read_metadata, save_npy
+from swdemucs_tools.bundle import save_npy, verify_against_bundle
 from swdemucs_tools.parity import torch_forward
 from swdemucs_tools.signals import music_like
-
-
-def verify_against_bundle(source: model_source.ModelSource, bundle: Path) -> None:
-    """Raise unless `source` has the very weights and shape the bundle was exported from."""
-    meta = read_metadata(bundle)
-    expected = [entry["state_sha256"] for entry in meta["models"]]
-    actual = [model_source.state_sha256(model) for model in source.models]
-    if actual != expected:
-        raise RuntimeError(f"rebuilt weights differ from those exported to {bundle}")
-    if meta["segment_samples"] != source.segment_samples or meta["sources"] != source.sources:
-        raise RuntimeError(f"segment or sources differ from {bundle}")
-    print(f"weights match {bundle / 'swdemucs.json'} ({len(actual)} model(s))")
 
 
 def main() -> int:

@@ -4,16 +4,21 @@
 Writes `mix.wav` (16-bit PCM stereo at the model's rate, `--seconds` long, or `--channels 1` for mono) and
 `stems.npy` (S, 2, T) float32: exactly what demucs 4.0.1's `separate.py` computes before saving — the mix read
 as float (int16 / 32768), normalised by the mono mix's mean and (unbiased) std, `apply_model(model, mix,
-shifts, split=True, overlap)` with Python's `random` seeded by `--seed` (so the shift offsets are reproducible),
-and the normalisation undone. For a bag, every member runs, as `apply_model` does with a `BagOfModels`.
+shifts, split=True, overlap)` with Python's `random` seeded by `--shift-seed` (so the shift offsets are reproducible),
+and the normalisation undone. For a bag, every member runs, as `apply_model` does with a `BagOfModels`
+(each member draws its own shift offsets from the same `random` stream, in bag order). With `--bundle`, the
+rebuilt weights must hash to what the exporter recorded in that bundle's swdemucs.json. Prints the wall time
+of the PyTorch separation.
 
     python Tools/dump_separation_reference.py --random-init --arch htdemucs --seed 0 \\
+        --bundle Weights/htdemucs-random-seed0 \\
         --seconds 30 --shifts 0 --out Weights/htdemucs-random-seed0/separation-30s
 """
 
 import argparse
 import random
 import sys
+import time
 import wave
 from pathlib import Path
 
@@ -23,7 +28,7 @@ from demucs.apply import BagOfModels, apply_model
 from demucs.audio import convert_audio_channels
 
 from swdemucs_tools import model_source
-from swdemucs_tools.bundle import save_npy
+from swdemucs_tools.bundle import save_npy, verify_against_bundle
 from swdemucs_tools.signals import music_like
 
 
@@ -61,6 +66,7 @@ def main() -> int:
     parser.add_argument("--overlap", type=float, default=0.25, help="demucs --overlap (default 0.25)")
     parser.add_argument("--shift-seed", type=int, default=0, help="Python random.seed before apply_model")
     parser.add_argument("--signal-seed", type=int, default=1, help="seed of the music-like mix (default 1)")
+    parser.add_argument("--bundle", type=Path, help="bundle whose recorded weight hashes must match")
     args = parser.parse_args()
     torch.set_num_threads(2)
     try:
@@ -68,6 +74,12 @@ def main() -> int:
     except model_source.ModelSourceError as error:
         print(f"dump_separation_reference.py: {error}", file=sys.stderr)
         return 1
+    if args.bundle:
+        try:
+            verify_against_bundle(source, args.bundle)
+        except (OSError, KeyError, RuntimeError) as error:
+            print(f"dump_separation_reference.py: {error}", file=sys.stderr)
+            return 1
     for model in source.models:
         model.segment = float(model.segment)  # any Fraction → float, as in the export
     model = source.models[0] if len(source.models) == 1 else BagOfModels(source.models, source.weights)
@@ -81,10 +93,14 @@ def main() -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     as_read = write_pcm16(args.out / "mix.wav", mix, source.samplerate)
     wav = convert_audio_channels(torch.from_numpy(as_read), source.audio_channels)
+    start = time.perf_counter()
     stems = separate(model, wav, args.shifts, args.overlap, args.shift_seed)
+    elapsed = time.perf_counter() - start
     save_npy(args.out / "stems.npy", stems.numpy().astype(np.float32))
     print(f"wrote {args.out}: mix {tuple(as_read.shape)}, stems {tuple(stems.shape)}, shifts {args.shifts}, "
           f"seed {args.shift_seed}, peak {stems.abs().max():.4f}")
+    print(f"PyTorch separation wall time: {elapsed:.2f} s for {args.seconds:g} s of audio "
+          f"({len(source.models)} model(s), {torch.get_num_threads()} threads)")
     return 0
 
 

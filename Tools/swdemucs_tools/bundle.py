@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from .model_source import ModelSource
+from .model_source import ModelSource, state_sha256
 
 METADATA_FILE = "swdemucs.json"
 FORMAT = 1
@@ -48,6 +48,20 @@ def write_metadata(folder: Path, source: ModelSource, files: list[str],
 
 def read_metadata(folder: Path) -> dict[str, Any]:
     return json.loads((folder / METADATA_FILE).read_text())
+
+
+def verify_against_bundle(source: ModelSource, bundle: Path) -> None:
+    """Raise unless `source` has the very weights, bag weights and shape the bundle was exported from."""
+    meta = read_metadata(bundle)
+    expected = [entry["state_sha256"] for entry in meta["models"]]
+    actual = [state_sha256(model) for model in source.models]
+    if actual != expected:
+        raise RuntimeError(f"rebuilt weights differ from those exported to {bundle}")
+    if meta["segment_samples"] != source.segment_samples or meta["sources"] != source.sources:
+        raise RuntimeError(f"segment or sources differ from {bundle}")
+    if [[float(w) for w in entry["weights"]] for entry in meta["models"]] != source.weights:
+        raise RuntimeError(f"bag weights differ from {bundle}")
+    print(f"weights match {bundle / METADATA_FILE} ({len(actual)} model(s))")
 
 
 def save_npy(path: Path, array: np.ndarray) -> None:
