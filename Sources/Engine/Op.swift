@@ -32,6 +32,9 @@ public enum Op: Sendable {
     case spectral(SpectralBasis, analysis: Bool, ConvGeometry)
     /// ONNX `MatMul` with rank ≥ 2 operands after 1-D promotion: a is `aBatch + [m, k]`, b is `bBatch + [k, n]`.
     case matMul(aBatch: [Int], bBatch: [Int], m: Int, k: Int, n: Int)
+    /// `softmax(q · kT) · v` per head, made by `fuseAttention`. Inputs: q `[…, queries, depth]`,
+    /// kT `[…, depth, keys]`, v `[…, keys, valueDepth]`.
+    case attention(batch: Int, queries: Int, keys: Int, depth: Int, valueDepth: Int)
     /// ONNX `Gemm`: `alpha · op(A) · op(B) + beta · C`, C broadcast to `[m, n]`.
     case gemm(transposeA: Bool, transposeB: Bool, alpha: Float, beta: Float, m: Int, k: Int, n: Int)
     case binary(BinaryOperator)
@@ -72,6 +75,10 @@ public enum Op: Sendable {
     /// ONNX `Shape`, the extent of axes `start ..< end`.
     case shape(start: Int, end: Int)
     case cast(to: DataType)
+    /// ONNX `DFT` along the middle axis of `[outer, axisLength, inner, components]`. Input: x.
+    case dft(FourierTransform, outer: Int, axisLength: Int, inner: Int)
+    /// ONNX `STFT` of `[batch, length, components]` in `frames` frames `step` apart. Inputs: signal, optional window.
+    case stft(FourierTransform, batch: Int, length: Int, step: Int, frames: Int)
 
     /// The op's name for listings (`swdemucs inspect`), close to the ONNX op type.
     public var name: String {
@@ -80,6 +87,7 @@ public enum Op: Sendable {
         case .convTranspose: "ConvTranspose"
         case .spectral(_, let analysis, _): analysis ? "Spectral.STFT" : "Spectral.iSTFT"
         case .matMul: "MatMul"
+        case .attention: "Attention"
         case .gemm: "Gemm"
         case .binary(let o): "Binary." + o.rawValue
         case .unary(let o): "Unary." + o.rawValue
@@ -103,6 +111,8 @@ public enum Op: Sendable {
         case .constantOfShape: "ConstantOfShape"
         case .shape: "Shape"
         case .cast: "Cast"
+        case .dft: "DFT"
+        case .stft: "STFT"
         }
     }
 

@@ -63,6 +63,7 @@ public final class Session: @unchecked Sendable {
         var builder = try GraphBuilder(model: model)
         var (graph, statistics) = try builder.build(inputShapes: inputShapes)
         replaceSpectralConvolutions(&graph)
+        fuseAttention(&graph)
         statistics.plannedOps = graph.nodes.reduce(into: [:]) { $0[$1.op.name, default: 0] += 1 }
         return (graph, statistics)
     }

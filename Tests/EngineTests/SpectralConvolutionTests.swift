@@ -47,11 +47,13 @@ final class SpectralConvolutionTests: XCTestCase {
         XCTAssertNil(factorSpectralBasis(nudged, bins: bins, length: n))
     }
 
-    func testTinyModelsRunTheirSTFTAndISTFTAsFFTs() throws {
+    func testTinyModelsRunTheirSTFTAsFFTsAndFuseAttention() throws {
         for fixture in ["tiny-htdemucs", "tiny-htdemucs-unrolled"] {
             let session = try Session(contentsOf: fixturesDirectory.appendingPathComponent("\(fixture)/model.onnx").path)
             XCTAssertEqual(session.statistics.plannedOps["Spectral.STFT"], 2, fixture)
             XCTAssertEqual(session.statistics.plannedOps["Spectral.iSTFT"], 2, fixture)
+            XCTAssertEqual(session.statistics.plannedOps["Attention"], 4, "\(fixture): every attention is fused")
+            XCTAssertNil(session.statistics.plannedOps["Softmax"], fixture)
         }
     }
 }

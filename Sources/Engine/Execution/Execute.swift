@@ -29,6 +29,10 @@ extension Op {
         case let .matMul(aBatch, bBatch, m, k, n):
             batchedMatMul(a: inputs[0].floats(), aBatch: aBatch, b: inputs[1].floats(), bBatch: bBatch,
                           output: out.floats(), m: m, k: k, n: n)
+        case let .attention(batch, queries, keys, depth, valueDepth):
+            Kernels.attention(q: inputs[0].floats(), kT: inputs[1].floats(), v: inputs[2].floats(), out: out.floats(),
+                              batch: batch, queries: queries, keys: keys, depth: depth, valueDepth: valueDepth,
+                              scratch: scratch.assumingMemoryBound(to: Float.self))
         case let .gemm(transposeA, transposeB, alpha, beta, m, k, n):
             executeGemm(inputs, out, transposeA: transposeA, transposeB: transposeB,
                         alpha: alpha, beta: beta, m: m, k: k, n: n)
@@ -111,6 +115,13 @@ extension Op {
             for (i, extent) in inputs[0].shape[start..<end].enumerated() { p[i] = Int64(extent) }
         case .cast:
             executeCast(inputs[0], out)
+        case let .dft(transform, outer, axisLength, inner):
+            Kernels.dft(transform, x: inputs[0].floats(), outer: outer, axisLength: axisLength, inner: inner,
+                        out: out.floats(), scratch: scratch.assumingMemoryBound(to: Float.self))
+        case let .stft(transform, batch, length, step, frames):
+            Kernels.stft(transform, signal: inputs[0].floats(), batch: batch, length: length, step: step,
+                         frames: frames, window: inputs.count > 1 ? inputs[1].floats() : nil, out: out.floats(),
+                         scratch: scratch.assumingMemoryBound(to: Float.self))
         }
     }
 
