@@ -35,6 +35,12 @@ public enum Op: Sendable {
     /// `softmax(q · kT) · v` per head, made by `fuseAttention`. Inputs: q `[…, queries, depth]`,
     /// kT `[…, depth, keys]`, v `[…, keys, valueDepth]`.
     case attention(batch: Int, queries: Int, keys: Int, depth: Int, valueDepth: Int)
+    /// Exact GELU, `(x · (erf(x / √2) + 1)) · 0.5`, made by `fuseGELU`. Input: x.
+    case gelu
+    /// `a · sigmoid(b)` for the two halves of a `[outer, 2·half, inner]` input, made by `fuseGLU`. Input: x.
+    case glu(outer: Int, half: Int, inner: Int)
+    /// Group normalisation with per-channel γ and β, made by `fuseGroupNorm`. Inputs: x `[N, C, …]`, γ, β (C values).
+    case groupNorm(groups: Int, epsilon: Float)
     /// ONNX `Gemm`: `alpha · op(A) · op(B) + beta · C`, C broadcast to `[m, n]`.
     case gemm(transposeA: Bool, transposeB: Bool, alpha: Float, beta: Float, m: Int, k: Int, n: Int)
     case binary(BinaryOperator)
@@ -88,6 +94,9 @@ public enum Op: Sendable {
         case .spectral(_, let analysis, _): analysis ? "Spectral.STFT" : "Spectral.iSTFT"
         case .matMul: "MatMul"
         case .attention: "Attention"
+        case .gelu: "GELU"
+        case .glu: "GLU"
+        case .groupNorm: "GroupNorm"
         case .gemm: "Gemm"
         case .binary(let o): "Binary." + o.rawValue
         case .unary(let o): "Unary." + o.rawValue

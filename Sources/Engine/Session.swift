@@ -64,6 +64,9 @@ public final class Session: @unchecked Sendable {
         var (graph, statistics) = try builder.build(inputShapes: inputShapes)
         replaceSpectralConvolutions(&graph)
         fuseAttention(&graph)
+        fuseGELU(&graph)
+        fuseGroupNorm(&graph)
+        fuseGLU(&graph)
         statistics.plannedOps = graph.nodes.reduce(into: [:]) { $0[$1.op.name, default: 0] += 1 }
         return (graph, statistics)
     }

@@ -47,13 +47,17 @@ final class SpectralConvolutionTests: XCTestCase {
         XCTAssertNil(factorSpectralBasis(nudged, bins: bins, length: n))
     }
 
-    func testTinyModelsRunTheirSTFTAsFFTsAndFuseAttention() throws {
+    func testTinyModelsRunTheirSTFTAsFFTsAndFuseTheirBlocks() throws {
         for fixture in ["tiny-htdemucs", "tiny-htdemucs-unrolled"] {
             let session = try Session(contentsOf: fixturesDirectory.appendingPathComponent("\(fixture)/model.onnx").path)
             XCTAssertEqual(session.statistics.plannedOps["Spectral.STFT"], 2, fixture)
             XCTAssertEqual(session.statistics.plannedOps["Spectral.iSTFT"], 2, fixture)
             XCTAssertEqual(session.statistics.plannedOps["Attention"], 4, "\(fixture): every attention is fused")
             XCTAssertNil(session.statistics.plannedOps["Softmax"], fixture)
+            for (fused, gone) in [("GELU", "Unary.erf"), ("GLU", "Unary.sigmoid"), ("GroupNorm", "InstanceNormalization")] {
+                XCTAssertGreaterThan(session.statistics.plannedOps[fused] ?? 0, 10, "\(fixture): \(fused) is fused")
+                XCTAssertNil(session.statistics.plannedOps[gone], "\(fixture): no \(gone) is left")
+            }
         }
     }
 }

@@ -33,6 +33,15 @@ extension Op {
             Kernels.attention(q: inputs[0].floats(), kT: inputs[1].floats(), v: inputs[2].floats(), out: out.floats(),
                               batch: batch, queries: queries, keys: keys, depth: depth, valueDepth: valueDepth,
                               scratch: scratch.assumingMemoryBound(to: Float.self))
+        case .gelu:
+            Kernels.gelu(inputs[0].floats(), out.floats(), count: out.elementCount)
+        case let .glu(outer, half, inner):
+            Kernels.glu(inputs[0].floats(), out.floats(), outer: outer, half: half, inner: inner)
+        case let .groupNorm(groups, epsilon):
+            let x = inputs[0]
+            Kernels.groupNorm(x.floats(), out.floats(), batch: x.shape[0], channels: x.shape[1],
+                              spatial: x.shape.dropFirst(2).reduce(1, *), groups: groups, gamma: inputs[1].floats(),
+                              beta: inputs[2].floats(), epsilon: epsilon)
         case let .gemm(transposeA, transposeB, alpha, beta, m, k, n):
             executeGemm(inputs, out, transposeA: transposeA, transposeB: transposeB,
                         alpha: alpha, beta: beta, m: m, k: k, n: n)

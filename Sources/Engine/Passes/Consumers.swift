@@ -17,3 +17,18 @@ func producers(_ graph: Graph) -> [Int: Int] {
     }
     return result
 }
+
+/// The nodes that read each value, by index.
+func readers(_ graph: Graph) -> [Int: [Int]] {
+    var result: [Int: [Int]] = [:]
+    for (index, node) in graph.nodes.enumerated() {
+        for input in Set(node.inputs) { result[input, default: []].append(index) }
+    }
+    return result
+}
+
+/// The single float a constant one-element value holds, if `id` is one.
+func scalarConstant(_ graph: Graph, _ id: Int) -> Float? {
+    guard let tensor = graph.constants[id], tensor.dataType == .float32, tensor.elementCount == 1 else { return nil }
+    return tensor.floats()[0]
+}

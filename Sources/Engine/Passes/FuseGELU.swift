@@ -1,0 +1,39 @@
+/// Fuses exact GELU as PyTorch exports it — `Div(x, √2) → Erf → Add(·, 1) → Mul(x, ·) → Mul(·, 0.5)` — into one
+/// `.gelu` node (one pass over memory instead of five). Every intermediate must have no other reader.
+@discardableResult
+func fuseGELU(_ graph: inout Graph) -> Int {
+    let consumers = readers(graph)
+    let outputs = Set(graph.outputs)
+    /// The only node reading `value`, when it is not also a graph output.
+    func soleReader(_ value: Int) -> Int? {
+        guard !outputs.contains(value), let list = consumers[value], list.count == 1 else { return nil }
+        return list[0]
+    }
+    /// For a binary node with operands (a, b): the operand that is not `known`, if the other is `known`.
+    func other(_ node: Node, than known: Int) -> Int? {
+        node.inputs[0] == known ? node.inputs[1] : node.inputs[1] == known ? node.inputs[0] : nil
+    }
+    var fused = 0
+    for index in graph.nodes.indices {
+        let div = graph.nodes[index]
+        guard case .binary(.div) = div.op, let root2 = scalarConstant(graph, div.inputs[1]),
+              abs(root2 - Float(2).squareRoot()) < 1e-6 else { continue }
+        let x = div.inputs[0]
+        guard graph.values[x].dataType == .float32,
+              let erfIndex = soleReader(div.outputs[0]), case .unary(.erf) = graph.nodes[erfIndex].op,
+              let addIndex = soleReader(graph.nodes[erfIndex].outputs[0]), case .binary(.add) = graph.nodes[addIndex].op,
+              let one = other(graph.nodes[addIndex], than: graph.nodes[erfIndex].outputs[0]),
+              scalarConstant(graph, one) == 1,
+              let mulIndex = soleReader(graph.nodes[addIndex].outputs[0]), case .binary(.mul) = graph.nodes[mulIndex].op,
+              other(graph.nodes[mulIndex], than: graph.nodes[addIndex].outputs[0]) == x,
+              let halfIndex = soleReader(graph.nodes[mulIndex].outputs[0]), case .binary(.mul) = graph.nodes[halfIndex].op,
+              let half = other(graph.nodes[halfIndex], than: graph.nodes[mulIndex].outputs[0]),
+              scalarConstant(graph, half) == 0.5,
+              graph.values[graph.nodes[halfIndex].outputs[0]].shape == graph.values[x].shape else { continue }
+        graph.nodes[halfIndex].op = .gelu
+        graph.nodes[halfIndex].inputs = [x]
+        fused += 1
+    }
+    if fused > 0 { removeDeadNodes(&graph) }
+    return fused
+}

@@ -1,0 +1,58 @@
+import Foundation
+import Kernels
+import XCTest
+
+/// The fused kernels against the unfused float64 formulas they replace.
+final class FusedActivationTests: XCTestCase {
+    private func signal(_ count: Int, _ seed: Double, scale: Double = 3) -> [Float] {
+        (0..<count).map { Float(sin(Double($0) * seed) * scale + cos(Double($0) * 0.013)) }
+    }
+
+    func testGELUMatchesTheExactFormula() {
+        let x = signal(70_001, 0.731)
+        var y = [Float](repeating: 0, count: x.count)
+        gelu(x, &y, count: x.count)
+        for i in x.indices {
+            let v = Double(x[i])
+            XCTAssertEqual(Double(y[i]), v * 0.5 * (1 + erf(v / 2.0.squareRoot())), accuracy: 1e-6 * max(1, abs(v)))
+        }
+    }
+
+    func testGLUMultipliesTheFirstHalfByTheSigmoidOfTheSecond() {
+        let outer = 3, half = 5, inner = 7_001
+        let x = signal(outer * 2 * half * inner, 0.377)
+        var y = [Float](repeating: 0, count: outer * half * inner)
+        glu(x, &y, outer: outer, half: half, inner: inner)
+        for o in 0..<outer {
+            for c in 0..<half {
+                for i in stride(from: 0, to: inner, by: 37) {
+                    let a = Double(x[(o * 2 * half + c) * inner + i]), b = Double(x[(o * 2 * half + half + c) * inner + i])
+                    XCTAssertEqual(Double(y[(o * half + c) * inner + i]), a / (1 + exp(-b)), accuracy: 1e-6 * max(1, abs(a)))
+                }
+            }
+        }
+    }
+
+    func testGroupNormMatchesPerGroupStatisticsWithALargeMean() {
+        let batch = 2, channels = 6, spatial = 9_001, groups = 3
+        let x = signal(batch * channels * spatial, 0.519).map { $0 + 1_000 }
+        let gamma = (0..<channels).map { Float($0) * 0.5 - 1 }, beta = (0..<channels).map { Float($0) * 0.25 }
+        var y = [Float](repeating: 0, count: x.count)
+        groupNorm(x, &y, batch: batch, channels: channels, spatial: spatial, groups: groups, gamma: gamma, beta: beta,
+                  epsilon: 1e-5)
+        let perGroup = channels / groups * spatial
+        for n in 0..<batch {
+            for g in 0..<groups {
+                let start = (n * groups + g) * perGroup
+                let values = x[start..<(start + perGroup)].map(Double.init)
+                let mean = values.reduce(0, +) / Double(perGroup)
+                let variance = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(perGroup)
+                for j in stride(from: 0, to: perGroup, by: 53) {
+                    let c = g * channels / groups + j / spatial
+                    let expected = (values[j] - mean) / (variance + 1e-5).squareRoot() * Double(gamma[c]) + Double(beta[c])
+                    XCTAssertEqual(Double(y[start + j]), expected, accuracy: 2e-5 * max(1, abs(Double(gamma[c]))))
+                }
+            }
+        }
+    }
+}
