@@ -6,6 +6,38 @@ import Kernels
 /// Each operator is passed to the broadcasting loop as a literal closure, so the loop is specialised and the
 /// operator inlined (a closure chosen at run time would cost an indirect call per element).
 func executeBinary(_ op: BinaryOperator, _ a: TensorRef, _ b: TensorRef, _ out: TensorRef) {
+    // Large float tensors are split along their first axis longer than 1 and spread over the cores.
+    if a.dataType == .float32, out.elementCount >= 1 << 16,
+       let axis = out.shape.firstIndex(where: { $0 > 1 }), out.shape[..<axis].allSatisfy({ $0 == 1 }) {
+        let pieces = UncheckedBinary(op: op, a: a, b: b, out: out, axis: axis)
+        parallelRanges(out.shape[axis], minimumPerThread: 1) { range in pieces.run(range) }
+        return
+    }
+    executeBinaryOnOneThread(op, a, b, out)
+}
+
+/// One slice `range` of a binary op's outermost non-trivial axis, for spreading the op over threads: every
+/// operand that has that axis is offset into it, the others are read whole (they broadcast along it).
+private struct UncheckedBinary: @unchecked Sendable {
+    let op: BinaryOperator
+    let a: TensorRef, b: TensorRef, out: TensorRef
+    let axis: Int
+
+    func run(_ range: Range<Int>) {
+        executeBinaryOnOneThread(op, slice(a, range), slice(b, range), slice(out, range))
+    }
+
+    private func slice(_ t: TensorRef, _ range: Range<Int>) -> TensorRef {
+        let local = axis - (out.shape.count - t.shape.count)
+        guard local >= 0, t.shape[local] > 1 else { return t }
+        var shape = t.shape
+        shape[local] = range.count
+        let stride = t.shape[(local + 1)...].reduce(1, *) * t.dataType.byteWidth
+        return TensorRef(data: t.data + range.lowerBound * stride, dataType: t.dataType, shape: shape)
+    }
+}
+
+private func executeBinaryOnOneThread(_ op: BinaryOperator, _ a: TensorRef, _ b: TensorRef, _ out: TensorRef) {
     switch a.dataType {
     case .float32:
         let x = a.floats(), y = b.floats()
