@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 #if _endian(big)
 #error("swdemucs's ONNX reader presents tensor bytes as stored (little-endian) and needs a little-endian host")
 #endif
@@ -52,6 +58,19 @@ public struct ByteView: Sendable {
 
     /// Whether the view holds no bytes.
     public var isEmpty: Bool { count == 0 }
+
+    /// Tells the system this process is done reading these bytes for now: the whole memory pages they cover
+    /// inside a mapped file leave the process's resident set (they are read again from the file if touched).
+    /// Loading calls it after copying each weight, so a model's file does not stay resident beside its copy.
+    /// Owned (non-mapped) bytes are left alone.
+    public func releaseResidentPages() {
+        guard owner is MappedFile, let base = owner.baseAddress, count > 0 else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let first = (Int(bitPattern: base + start) + page - 1) / page * page
+        let end = (Int(bitPattern: base + start) + count) / page * page
+        guard end > first, let address = UnsafeMutableRawPointer(bitPattern: first) else { return }
+        _ = madvise(address, end - first, MADV_DONTNEED)
+    }
 
     /// Calls `body` with the bytes of the view; the pointer must not escape the closure.
     public func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {

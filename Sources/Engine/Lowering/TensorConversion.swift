@@ -67,6 +67,7 @@ extension Tensor {
                 break
             }
         }
+        payload.releaseResidentPages()
     }
 }
 
