@@ -42,7 +42,6 @@ private func executeBinaryOnOneThread(_ op: BinaryOperator, _ a: TensorRef, _ b:
     case .float32:
         let x = a.floats(), y = b.floats()
         func arithmetic(_ f: (Float, Float) -> Float) { broadcastBinary(x, a.shape, y, b.shape, out.floats(), out.shape, f) }
-        func compare(_ f: (Float, Float) -> Bool) { broadcastBinary(x, a.shape, y, b.shape, out.bools(), out.shape, f) }
         switch op {
         case .add: arithmetic { $0 + $1 }
         case .sub: arithmetic { $0 - $1 }
@@ -56,17 +55,12 @@ private func executeBinaryOnOneThread(_ op: BinaryOperator, _ a: TensorRef, _ b:
         }
         case .max: arithmetic { Swift.max($0, $1) }
         case .min: arithmetic { Swift.min($0, $1) }
-        case .equal: compare { $0 == $1 }
-        case .less: compare { $0 < $1 }
-        case .greater: compare { $0 > $1 }
-        case .lessOrEqual: compare { $0 <= $1 }
-        case .greaterOrEqual: compare { $0 >= $1 }
+        case .equal, .less, .greater, .lessOrEqual, .greaterOrEqual: compare(op, x, a.shape, y, b.shape, out)
         case .and, .or, .xor: preconditionFailure("\(op) on floats")
         }
     case .int64:
         let x = a.int64s(), y = b.int64s()
         func arithmetic(_ f: (Int64, Int64) -> Int64) { broadcastBinary(x, a.shape, y, b.shape, out.int64s(), out.shape, f) }
-        func compare(_ f: (Int64, Int64) -> Bool) { broadcastBinary(x, a.shape, y, b.shape, out.bools(), out.shape, f) }
         switch op {
         case .add: arithmetic { $0 &+ $1 }
         case .sub: arithmetic { $0 &- $1 }
@@ -85,11 +79,7 @@ private func executeBinaryOnOneThread(_ op: BinaryOperator, _ a: TensorRef, _ b:
         }
         case .max: arithmetic { Swift.max($0, $1) }
         case .min: arithmetic { Swift.min($0, $1) }
-        case .equal: compare { $0 == $1 }
-        case .less: compare { $0 < $1 }
-        case .greater: compare { $0 > $1 }
-        case .lessOrEqual: compare { $0 <= $1 }
-        case .greaterOrEqual: compare { $0 >= $1 }
+        case .equal, .less, .greater, .lessOrEqual, .greaterOrEqual: compare(op, x, a.shape, y, b.shape, out)
         case .and, .or, .xor: preconditionFailure("\(op) on integers")
         }
     case .bool:
@@ -101,6 +91,20 @@ private func executeBinaryOnOneThread(_ op: BinaryOperator, _ a: TensorRef, _ b:
         case .equal: logic { $0 == $1 }
         default: preconditionFailure("\(op) on bools")
         }
+    }
+}
+
+/// A comparison of two broadcast operands into a bool tensor, specialised per element type.
+private func compare<T: Comparable>(_ op: BinaryOperator, _ x: UnsafePointer<T>, _ xShape: [Int],
+                                    _ y: UnsafePointer<T>, _ yShape: [Int], _ out: TensorRef) {
+    func run(_ f: (T, T) -> Bool) { broadcastBinary(x, xShape, y, yShape, out.bools(), out.shape, f) }
+    switch op {
+    case .equal: run { $0 == $1 }
+    case .less: run { $0 < $1 }
+    case .greater: run { $0 > $1 }
+    case .lessOrEqual: run { $0 <= $1 }
+    case .greaterOrEqual: run { $0 >= $1 }
+    default: preconditionFailure("\(op) is not a comparison")
     }
 }
 

@@ -1,12 +1,22 @@
-/// How many nodes read each value (graph outputs count as one more reader each), for fusion passes that may only
-/// swallow an intermediate value nobody else needs.
-func readerCounts(_ graph: Graph) -> [Int: Int] {
-    var counts: [Int: Int] = [:]
-    for node in graph.nodes {
-        for input in node.inputs { counts[input, default: 0] += 1 }
+/// Who reads each value of a graph, for fusion passes that may only swallow intermediates nobody else needs.
+struct Readers {
+    private let readers: [Int: [Int]]
+    private let graphOutputs: Set<Int>
+
+    init(_ graph: Graph) {
+        var readers: [Int: [Int]] = [:]
+        for (index, node) in graph.nodes.enumerated() {
+            for input in Set(node.inputs) { readers[input, default: []].append(index) }
+        }
+        self.readers = readers
+        graphOutputs = Set(graph.outputs)
     }
-    for output in graph.outputs { counts[output, default: 0] += 1 }
-    return counts
+
+    /// The index of the only node reading `value`, or nil when several nodes read it or it is a graph output.
+    func sole(_ value: Int) -> Int? {
+        guard !graphOutputs.contains(value), let list = readers[value], list.count == 1 else { return nil }
+        return list[0]
+    }
 }
 
 /// The index of the node that produces each value.
@@ -14,15 +24,6 @@ func producers(_ graph: Graph) -> [Int: Int] {
     var result: [Int: Int] = [:]
     for (index, node) in graph.nodes.enumerated() {
         for output in node.outputs { result[output] = index }
-    }
-    return result
-}
-
-/// The nodes that read each value, by index.
-func readers(_ graph: Graph) -> [Int: [Int]] {
-    var result: [Int: [Int]] = [:]
-    for (index, node) in graph.nodes.enumerated() {
-        for input in Set(node.inputs) { result[input, default: []].append(index) }
     }
     return result
 }

@@ -2,13 +2,7 @@
 /// `.gelu` node (one pass over memory instead of five). Every intermediate must have no other reader.
 @discardableResult
 func fuseGELU(_ graph: inout Graph) -> Int {
-    let consumers = readers(graph)
-    let outputs = Set(graph.outputs)
-    /// The only node reading `value`, when it is not also a graph output.
-    func soleReader(_ value: Int) -> Int? {
-        guard !outputs.contains(value), let list = consumers[value], list.count == 1 else { return nil }
-        return list[0]
-    }
+    let readers = Readers(graph)
     /// For a binary node with operands (a, b): the operand that is not `known`, if the other is `known`.
     func other(_ node: Node, than known: Int) -> Int? {
         node.inputs[0] == known ? node.inputs[1] : node.inputs[1] == known ? node.inputs[0] : nil
@@ -20,13 +14,13 @@ func fuseGELU(_ graph: inout Graph) -> Int {
               abs(root2 - Float(2).squareRoot()) < 1e-6 else { continue }
         let x = div.inputs[0]
         guard graph.values[x].dataType == .float32,
-              let erfIndex = soleReader(div.outputs[0]), case .unary(.erf) = graph.nodes[erfIndex].op,
-              let addIndex = soleReader(graph.nodes[erfIndex].outputs[0]), case .binary(.add) = graph.nodes[addIndex].op,
+              let erfIndex = readers.sole(div.outputs[0]), case .unary(.erf) = graph.nodes[erfIndex].op,
+              let addIndex = readers.sole(graph.nodes[erfIndex].outputs[0]), case .binary(.add) = graph.nodes[addIndex].op,
               let one = other(graph.nodes[addIndex], than: graph.nodes[erfIndex].outputs[0]),
               scalarConstant(graph, one) == 1,
-              let mulIndex = soleReader(graph.nodes[addIndex].outputs[0]), case .binary(.mul) = graph.nodes[mulIndex].op,
+              let mulIndex = readers.sole(graph.nodes[addIndex].outputs[0]), case .binary(.mul) = graph.nodes[mulIndex].op,
               other(graph.nodes[mulIndex], than: graph.nodes[addIndex].outputs[0]) == x,
-              let halfIndex = soleReader(graph.nodes[mulIndex].outputs[0]), case .binary(.mul) = graph.nodes[halfIndex].op,
+              let halfIndex = readers.sole(graph.nodes[mulIndex].outputs[0]), case .binary(.mul) = graph.nodes[halfIndex].op,
               let half = other(graph.nodes[halfIndex], than: graph.nodes[mulIndex].outputs[0]),
               scalarConstant(graph, half) == 0.5,
               graph.values[graph.nodes[halfIndex].outputs[0]].shape == graph.values[x].shape else { continue }

@@ -2,20 +2,15 @@
 /// `.glu` node. The halves and the sigmoid must have no other reader.
 @discardableResult
 func fuseGLU(_ graph: inout Graph) -> Int {
-    let consumers = readers(graph)
-    let outputs = Set(graph.outputs)
-    func soleReader(_ value: Int) -> Int? {
-        guard !outputs.contains(value), let list = consumers[value], list.count == 1 else { return nil }
-        return list[0]
-    }
+    let readers = Readers(graph)
     var fused = 0
     for index in graph.nodes.indices {
         let split = graph.nodes[index]
         guard case let .split(axis, sizes) = split.op, sizes.count == 2, sizes[0] == sizes[1],
               graph.values[split.inputs[0]].dataType == .float32,
-              let sigmoidIndex = soleReader(split.outputs[1]), case .unary(.sigmoid) = graph.nodes[sigmoidIndex].op,
-              let mulIndex = soleReader(graph.nodes[sigmoidIndex].outputs[0]), case .binary(.mul) = graph.nodes[mulIndex].op,
-              soleReader(split.outputs[0]) == mulIndex,
+              let sigmoidIndex = readers.sole(split.outputs[1]), case .unary(.sigmoid) = graph.nodes[sigmoidIndex].op,
+              let mulIndex = readers.sole(graph.nodes[sigmoidIndex].outputs[0]), case .binary(.mul) = graph.nodes[mulIndex].op,
+              readers.sole(split.outputs[0]) == mulIndex,
               Set(graph.nodes[mulIndex].inputs) == [split.outputs[0], graph.nodes[sigmoidIndex].outputs[0]] else { continue }
         let shape = graph.values[split.inputs[0]].shape
         graph.nodes[mulIndex].op = .glu(outer: shape[..<axis].reduce(1, *), half: sizes[0],

@@ -3,13 +3,8 @@
 /// must have no other reader; γ and β must be constants that vary along the channel axis only.
 @discardableResult
 func fuseGroupNorm(_ graph: inout Graph) -> Int {
-    let consumers = readers(graph)
+    let readers = Readers(graph)
     let producer = producers(graph)
-    let outputs = Set(graph.outputs)
-    func soleReader(_ value: Int) -> Int? {
-        guard !outputs.contains(value), let list = consumers[value], list.count == 1 else { return nil }
-        return list[0]
-    }
     /// True when constant `id` holds one value per channel of `shape` (axis 1) and broadcasts over the rest.
     func perChannel(_ id: Int, _ shape: [Int]) -> Bool {
         guard let tensor = graph.constants[id], tensor.dataType == .float32 else { return false }
@@ -25,17 +20,17 @@ func fuseGroupNorm(_ graph: inout Graph) -> Int {
         let norm = graph.nodes[index]
         guard case .instanceNorm(let epsilon) = norm.op, all(norm.inputs[1], equal: 1), all(norm.inputs[2], equal: 0),
               let reshapeIndex = producer[norm.inputs[0]], case .reshape = graph.nodes[reshapeIndex].op,
-              soleReader(norm.inputs[0]) == index else { continue }
+              readers.sole(norm.inputs[0]) == index else { continue }
         let x = graph.nodes[reshapeIndex].inputs[0]
         let shape = graph.values[x].shape
         let grouped = graph.values[norm.inputs[0]].shape
         guard shape.count >= 2, grouped.count == 3, grouped[0] == shape[0], grouped[1] > 0, shape[1] % grouped[1] == 0,
-              let backIndex = soleReader(norm.outputs[0]), case .reshape = graph.nodes[backIndex].op,
+              let backIndex = readers.sole(norm.outputs[0]), case .reshape = graph.nodes[backIndex].op,
               graph.values[graph.nodes[backIndex].outputs[0]].shape == shape,
-              let mulIndex = soleReader(graph.nodes[backIndex].outputs[0]), case .binary(.mul) = graph.nodes[mulIndex].op,
+              let mulIndex = readers.sole(graph.nodes[backIndex].outputs[0]), case .binary(.mul) = graph.nodes[mulIndex].op,
               graph.nodes[mulIndex].inputs[0] == graph.nodes[backIndex].outputs[0],
               perChannel(graph.nodes[mulIndex].inputs[1], shape),
-              let addIndex = soleReader(graph.nodes[mulIndex].outputs[0]), case .binary(.add) = graph.nodes[addIndex].op,
+              let addIndex = readers.sole(graph.nodes[mulIndex].outputs[0]), case .binary(.add) = graph.nodes[addIndex].op,
               graph.nodes[addIndex].inputs[0] == graph.nodes[mulIndex].outputs[0],
               perChannel(graph.nodes[addIndex].inputs[1], shape),
               graph.values[graph.nodes[addIndex].outputs[0]].shape == shape else { continue }
