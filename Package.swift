@@ -32,12 +32,15 @@ let package = Package(
         // Audio decoding, encoding and resampling through libsndfile and libsoxr.
         .target(name: "Audio", dependencies: ["CSndFile", "CSoxr"]),
         // HT-Demucs around the engine: model bundles and whole-track separation as demucs does it.
-        .target(name: "Demucs", dependencies: ["Engine", "Audio"]),
+        .target(name: "Demucs", dependencies: ["Engine", "Kernels", "Audio"]),
         // The command-line tool.
         .executableTarget(name: "swdemucs", dependencies: [
             "Engine", "Demucs", "Audio",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // The fuzz target over the ONNX reader and the engine's loader: `Fuzz/run.sh` builds it with libFuzzer;
+        // a normal build gives a tool that replays inputs (`ONNXFuzzer FILE...`).
+        .executableTarget(name: "ONNXFuzzer", dependencies: ["ONNX", "Engine"]),
 
         .testTarget(name: "ONNXTests", dependencies: ["ONNX"]),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels"]),

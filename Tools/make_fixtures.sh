@@ -3,7 +3,7 @@
 # error models, tiny random-init HT-Demucs models (and a tiny htdemucs_ft-like bag) exported to ONNX,
 # their DFT bases compacted, with the unpatched PyTorch output, and whole-track separations of a
 # music-like WAV as demucs's separate.py computes them. Deterministic: re-running gives byte-identical
-# files. Takes about 2 minutes on 2 cores.
+# files. Takes about 3 minutes on 2 cores.
 # Needs the venv (Tools/setup_venv.sh).
 set -euo pipefail
 
@@ -40,6 +40,27 @@ make_fixture tiny-htdemucs export_onnx.py --set nfft=2048
 # demucs-onnx's exporter (unrolled float64 envelope loop, bases as Constant nodes), n_fft 4096.
 make_fixture tiny-htdemucs-unrolled export_demucs_onnx.py
 
+# make_style_fixture NAME STYLE: the tiny-htdemucs model exported with --style STYLE (stft-op or
+# external-stft; no DFT bases to compact), with what the graph must output (outputs_x.npy,
+# outputs_xt.npy), for external-stft its spectrogram input (input_z.npy), and the final stems.
+make_style_fixture() {
+    local name="$1" style="$2"
+    local bundle="$work/$name" out="$fixtures/$name"
+    "$python" "$repo/Tools/export_onnx.py" "${tiny[@]}" --set nfft=2048 --style "$style" --name "$name" \
+        --out "$bundle"
+    "$python" "$repo/Tools/dump_reference.py" "${tiny[@]}" --set nfft=2048 --bundle "$bundle" \
+        --out "$bundle/reference"
+    rm -rf "$out"
+    mkdir -p "$out"
+    cp "$bundle/model.onnx" "$bundle/swdemucs.json" "$bundle"/reference/*.npy "$out/"
+    # The README's written-out outside steps (numpy) must reproduce the references.
+    "$python" "$repo/Tools/check_outside_steps.py" "$out" --n-fft 2048
+}
+# The STFT as the ONNX STFT operator in the graph; mask, iSTFT and sum outside.
+make_style_fixture tiny-htdemucs-stft-op stft-op
+# No STFT in the graph: inputs mix and the complex-as-channels spectrogram z.
+make_style_fixture tiny-htdemucs-external-stft external-stft
+
 # The bag: model0..3.onnx, each compacted and checked against its own PyTorch output.
 make_bag_fixture() {
     local name=tiny-bag
@@ -74,6 +95,7 @@ make_separation short-mono tiny-htdemucs "${tiny[@]}" --set nfft=2048 --seconds 
 make_separation bag-shifts1-seed5 tiny-bag "${tiny_bag[@]}" --seconds 2.5 --shifts 1 --shift-seed 5
 
 "$python" "$repo/Tools/make_op_fixtures.py" --out "$fixtures/ops"
+"$python" "$repo/Tools/make_spectrogram_fixtures.py" --out "$fixtures/spectrogram"
 "$python" "$repo/Tools/make_error_fixtures.py" --out "$fixtures/errors"
 
 du -sh "$fixtures"/*/

@@ -29,14 +29,18 @@ def ints(*values: int) -> np.ndarray:
     return np.array(values, dtype=np.int64)
 
 
+def scalar(value: int) -> np.ndarray:
+    return np.array(value, dtype=np.int64)
+
+
 # Each case: name -> (op_type, inputs (name -> array or None for an omitted optional input), attributes, outputs,
-# names of inputs that are always initializers (parameters such as shapes and pads)).
+# names of inputs that are always initializers (parameters such as shapes and pads), opset).
 CASES: dict[str, tuple] = {}
 
 
 def case(name: str, op: str, inputs: dict, attrs: dict | None = None, outputs: int = 1,
-         params: tuple[str, ...] = ()) -> None:
-    CASES[name] = (op, inputs, attrs or {}, outputs, params)
+         params: tuple[str, ...] = (), opset: int = OPSET) -> None:
+    CASES[name] = (op, inputs, attrs or {}, outputs, params, opset)
 
 
 # Convolutions: odd shapes, strides, pads, dilation, groups.
@@ -127,9 +131,36 @@ case("cast_int_float", "Cast", {"x": ints(1, -2, 3)}, {"to": TensorProto.FLOAT})
 case("cast_int_bool", "Cast", {"x": ints(1, 0, 3)}, {"to": TensorProto.BOOL})
 case("shape_window", "Shape", {"x": rand(2, 3, 4, 5)}, {"start": 1, "end": -1})
 case("identity", "Identity", {"x": rand(2, 3)})
+# Fourier transforms: odd and even lengths, middle axes, dft_length padding and truncation, inverse, one-sided.
+# Their reference is numpy's FFT in float64 (ONNX Runtime must agree with it to 1e-4).
+case("dft_real_odd", "DFT", {"x": rand(2, 9, 1)})
+case("dft_real_onesided", "DFT", {"x": rand(3, 11, 1)}, {"onesided": 1})
+case("dft_complex_middle_axis", "DFT", {"x": rand(2, 3, 7, 2)}, {"axis": 2})
+case("dft_negative_axis", "DFT", {"x": rand(2, 6, 3, 2)}, {"axis": -3})
+case("dft_pad_onesided", "DFT", {"x": rand(2, 9, 1), "n": scalar(12)}, {"onesided": 1}, params=("n",))
+case("dft_truncate", "DFT", {"x": rand(2, 9, 2), "n": scalar(5)}, params=("n",))
+case("dft_inverse", "DFT", {"x": rand(2, 10, 3, 2)}, {"inverse": 1})
+case("dft_inverse_pad", "DFT", {"x": rand(2, 9, 2), "n": scalar(12)}, {"inverse": 1}, params=("n",))
+case("dft_irfft", "DFT", {"x": rand(2, 9, 2)}, {"inverse": 1, "onesided": 1})
+case("dft_irfft_odd", "DFT", {"x": rand(2, 9, 2), "n": scalar(17)}, {"inverse": 1, "onesided": 1}, params=("n",))
+case("dft_opset20_axis", "DFT", {"x": rand(2, 5, 3, 1), "n": None, "axis": scalar(1)}, params=("axis",), opset=20)
+case("dft_opset20_default_axis", "DFT", {"x": rand(3, 2, 6, 2)}, {"inverse": 1}, opset=20)
+case("stft_window", "STFT", {"x": rand(2, 50, 1), "step": scalar(7), "w": np.hanning(16).astype(np.float32),
+                             "n": scalar(16)}, params=("step", "n"))
+case("stft_no_window_odd", "STFT", {"x": rand(1, 40, 1), "step": scalar(4), "w": None, "n": scalar(15)},
+     params=("step", "n"))
+case("stft_window_twosided", "STFT", {"x": rand(2, 31, 1), "step": scalar(3), "w": rand(9)}, {"onesided": 0},
+     params=("step",))
+# A real signal without its component axis, as torch's exporter writes it (ONNX Runtime accepts it).
+case("stft_signal_without_component_axis", "STFT", {"x": rand(2, 45), "step": scalar(8),
+                                                   "w": np.hanning(12).astype(np.float32), "n": scalar(12)},
+     params=("step", "n"))
+case("stft_complex", "STFT", {"x": rand(1, 40, 2), "step": scalar(5), "w": rand(8)}, {"onesided": 0},
+     params=("step",))
 
 
-def build(name: str, op: str, inputs: dict, attrs: dict, n_out: int, params: tuple, folded: bool) -> onnx.ModelProto:
+def build(name: str, op: str, inputs: dict, attrs: dict, n_out: int, params: tuple, opset: int,
+          folded: bool) -> onnx.ModelProto:
     graph_inputs, initializers, names = [], [], []
     for key, value in inputs.items():
         if value is None:
@@ -145,16 +176,19 @@ def build(name: str, op: str, inputs: dict, attrs: dict, n_out: int, params: tup
     node = helper.make_node(op, names, outs, name=f"{name}_node", **attrs)
     graph = helper.make_graph([node], name, graph_inputs, [helper.make_empty_tensor_value_info(o) for o in outs],
                               initializer=initializers)
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)], producer_name="make_op_fixtures")
-    model.ir_version = 8
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)], producer_name="make_op_fixtures")
+    model.ir_version = 8 if opset <= 18 else 9
     inferred = onnx.shape_inference.infer_shapes(model, strict_mode=True)
+    if op == "STFT":  # onnx's shape inference takes onesided's default as 0 where the specification says 1
+        inferred.graph.ClearField("output")
+        inferred.graph.output.extend(helper.make_tensor_value_info(o, TensorProto.FLOAT, [None] * 4) for o in outs)
     onnx.checker.check_model(inferred)
     return inferred
 
 
 def write_case(out: Path, name: str, spec: tuple, folded: bool) -> None:
-    op, inputs, attrs, n_out, params = spec
-    model = build(name, op, inputs, attrs, n_out, params, folded)
+    op, inputs, attrs, n_out, params, opset = spec
+    model = build(name, op, inputs, attrs, n_out, params, opset, folded)
     folder = out / (name + (".folded" if folded else ""))
     folder.mkdir(parents=True)
     onnx.save(model, folder / "model.onnx")
@@ -162,8 +196,57 @@ def write_case(out: Path, name: str, spec: tuple, folded: bool) -> None:
     feeds = {i.name: inputs[i.name] for i in session.get_inputs()}
     for index, i in enumerate(session.get_inputs()):
         np.save(folder / f"input{index}.npy", feeds[i.name])
-    for index, value in enumerate(session.run(None, feeds)):
+    outputs = session.run(None, feeds)
+    if op in NUMPY_REFERENCES:
+        reference = NUMPY_REFERENCES[op](inputs, attrs, opset)
+        np.testing.assert_allclose(outputs[0], reference, rtol=1e-4, atol=1e-4, err_msg=name)
+        outputs = [reference.astype(np.float32)]
+    for index, value in enumerate(outputs):
         np.save(folder / f"output{index}.npy", np.ascontiguousarray(value))
+
+
+def complex_values(x: np.ndarray) -> np.ndarray:
+    """ONNX's real ([..., 1]) or complex ([..., 2]) layout as a complex128 array without the last axis."""
+    x = x.astype(np.float64)
+    return x[..., 0] + 1j * x[..., 1] if x.shape[-1] == 2 else x[..., 0] + 0j
+
+
+def stacked(z: np.ndarray) -> np.ndarray:
+    return np.stack([z.real, z.imag], axis=-1)
+
+
+def numpy_dft(inputs: dict, attrs: dict, opset: int) -> np.ndarray:
+    x = complex_values(inputs["x"])
+    axis = int(inputs["axis"]) if opset >= 20 and inputs.get("axis") is not None else attrs.get(
+        "axis", 1 if opset < 20 else -2)
+    axis = axis % (x.ndim + 1)
+    inverse, onesided = attrs.get("inverse", 0), attrs.get("onesided", 0)
+    n = int(inputs["n"]) if inputs.get("n") is not None else None
+    if inverse and onesided:
+        return np.fft.irfft(x, n=n, axis=axis)[..., None]
+    if inverse:
+        return stacked(np.fft.ifft(x, n=n, axis=axis))
+    z = np.fft.fft(x, n=n, axis=axis)
+    if onesided:
+        z = np.take(z, range(z.shape[axis] // 2 + 1), axis=axis)
+    return stacked(z)
+
+
+def numpy_stft(inputs: dict, attrs: dict, opset: int) -> np.ndarray:
+    x, window = inputs["x"], inputs.get("w")
+    x = complex_values(x if x.ndim == 3 else x[..., None])
+    n = int(inputs["n"]) if inputs.get("n") is not None else len(window)
+    window = np.ones(n) if window is None else window.astype(np.float64)
+    step = int(inputs["step"])
+    frames = np.stack([x[:, f * step:f * step + n] * window for f in range(1 + (x.shape[1] - n) // step)], axis=1)
+    z = np.fft.fft(frames, axis=-1)
+    if attrs.get("onesided", 1):
+        z = z[..., :n // 2 + 1]
+    return stacked(z)
+
+
+# Ops whose saved outputs come from numpy in float64 rather than ONNX Runtime (checked to agree with it).
+NUMPY_REFERENCES = {"DFT": numpy_dft, "STFT": numpy_stft}
 
 
 def main() -> None:

@@ -19,7 +19,7 @@ from onnx import helper, numpy_helper, shape_inference
 _LISTED_ATTRIBUTES = {"mode", "fmod", "axis", "axes", "keepdims", "epsilon", "group",
                       "dilations", "strides", "pads", "kernel_shape", "perm", "split", "value",
                       "noop_with_empty_axes", "approximate", "stash_type", "reduction",
-                      "output_padding", "auto_pad", "allowzero", "transA", "transB"}
+                      "output_padding", "auto_pad", "allowzero", "transA", "transB", "onesided"}
 _SHAPE_ONLY = {"Shape", "Size"}  # their output depends on the input's static shape only
 
 

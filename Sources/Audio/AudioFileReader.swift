@@ -24,13 +24,17 @@ public final class AudioFileReader {
 
     /// Highest sample rate accepted; anything above is taken for a corrupt header.
     public static let maximumSampleRate = 768_000
+    /// Lowest sample rate accepted: below it a header is taken for corrupt, and a small file would resample
+    /// to days of audio (a 1 Hz file becomes 44,100 times longer).
+    public static let minimumSampleRate = 1_000
 
     private let handle: OpaquePointer
 
     /// Opens `path` for decoding.
     ///
-    /// Throws an `AudioError` naming `path` when the file is missing, a folder, unreadable, not
-    /// audio libsndfile knows, or declares no channels or a sample rate of 0 Hz or above 768 kHz.
+    /// Throws an `AudioError` naming `path` when the file is missing, a folder, not a regular file (a
+    /// pipe or device, which could block or be read only once), unreadable, not audio libsndfile knows,
+    /// or declares no channels or a sample rate outside 1 kHz to 768 kHz.
     public init(path: String) throws {
         self.path = path
         var status = stat()
@@ -40,9 +44,13 @@ public final class AudioFileReader {
         guard status.st_mode & S_IFMT != S_IFDIR else {
             throw AudioError(path: path, reason: "is a folder, not an audio file")
         }
+        guard status.st_mode & S_IFMT == S_IFREG else {
+            throw AudioError(path: path, reason: "is not a regular file (a pipe, device or socket); "
+                + "the track is read twice, so it must be a file")
+        }
         var info = SF_INFO()
         guard let handle = sf_open(path, Int32(SFM_READ), &info) else {
-            throw AudioError(path: path, reason: "cannot decode as audio (libsndfile: \(sndfileMessage(nil)))")
+            throw AudioError(path: path, reason: "cannot decode as audio (\(openFailure(sndfileMessage(nil))))")
         }
         self.handle = handle
         sampleRate = Int(info.samplerate)
@@ -53,9 +61,10 @@ public final class AudioFileReader {
             sf_close(handle)
             throw AudioError(path: path, reason: "declares \(channels) audio channels")
         }
-        guard sampleRate > 0, sampleRate <= Self.maximumSampleRate else {
+        guard sampleRate >= Self.minimumSampleRate, sampleRate <= Self.maximumSampleRate else {
             sf_close(handle)
-            throw AudioError(path: path, reason: "declares an implausible sample rate of \(sampleRate) Hz")
+            throw AudioError(path: path, reason: "declares an implausible sample rate of \(sampleRate) Hz "
+                + "(swdemucs reads 1 kHz to 768 kHz)")
         }
         guard frames >= 0 else {
             sf_close(handle)
@@ -89,4 +98,18 @@ public final class AudioFileReader {
             throw AudioError(path: path, reason: "cannot seek back to the start (libsndfile: \(sndfileMessage(handle)))")
         }
     }
+}
+
+/// libsndfile's reason for refusing to open a regular file, reworded where its own words mislead.
+///
+/// libsndfile reports a header declaring 0 Hz, a rate beyond 2³¹ − 1 or no channels as an internal
+/// error ("SF_INFO struct incomplete"), and an unrecognised `.mp3` as a missing or irregular file.
+private func openFailure(_ message: String) -> String {
+    if message.contains("SF_INFO struct incomplete") {
+        return "its header declares an impossible sample rate, channel count or length"
+    }
+    if message.contains("does not exist or is not a regular file") {
+        return "libsndfile: format not recognised"
+    }
+    return "libsndfile: \(message)"
 }

@@ -8,8 +8,10 @@
 /// frames, the length demucs gets from `julius.resample_frac` (floor of `length × new_sr / old_sr`).
 /// soxr's own output (rounded half up) is cut to that length, at most one frame shorter. If the
 /// decoder stops before the length the file declares (a damaged file), the missing end is filled
-/// with silence and counted in `paddedFrames`. Memory stays bounded: only the current chunk
-/// and the resampler's state are held, whatever the track's length.
+/// with silence and counted in `paddedFrames` — up to `maximumPaddingSeconds`: a file that declares
+/// more than that beyond its audio (an MP3 whose Xing header claims 15,000 hours in 5 kB) ends where
+/// its audio ends, and `frames` becomes that length once a read reaches it. Memory stays bounded:
+/// only the current chunk and the resampler's state are held, whatever the track's length.
 public final class AudioStream {
     /// The file being decoded.
     public let source: AudioFileReader
@@ -19,10 +21,14 @@ public final class AudioStream {
     public let sampleRate: Int
     /// Output channels.
     public let channels: Int
-    /// Frames the stream delivers in all (see the length rule above).
-    public let frames: Int
+    /// Frames the stream delivers in all (see the length rule above): the declared length, until a read finds
+    /// the audio ending more than `maximumPaddingSeconds` short of it.
+    public private(set) var frames: Int
     /// Frames of silence added so far because the decoder stopped early; 0 for sound files.
     public private(set) var paddedFrames = 0
+
+    /// Most silence, in seconds, added at the end of a file whose audio stops before its declared length.
+    public static let maximumPaddingSeconds = 10
 
     private let conversion: ChannelConversion
     private var resampler: Resampler?
@@ -60,13 +66,18 @@ public final class AudioStream {
         while pending[0].count < wanted && !sourceFinished {
             try pull(atLeast: wanted - pending[0].count)
         }
-        let available = min(wanted, pending[0].count)
+        let decoded = delivered + pending[0].count
+        if sourceFinished, frames - decoded > Self.maximumPaddingSeconds * sampleRate {
+            frames = decoded  // the declared length is not believable: end with the audio
+        }
+        let count = min(wanted, frames - delivered)
+        let available = min(count, pending[0].count)
         let chunk = (0..<channels).map { c in
-            Array(pending[c][0..<available]) + [Float](repeating: 0, count: wanted - available)
+            Array(pending[c][0..<available]) + [Float](repeating: 0, count: count - available)
         }
         for c in 0..<channels { pending[c].removeFirst(available) }
-        delivered += wanted
-        paddedFrames += wanted - available
+        delivered += count
+        paddedFrames += count - available
         return chunk
     }
 
@@ -80,9 +91,14 @@ public final class AudioStream {
         sourceFinished = false
     }
 
-    /// Decodes, converts and resamples enough source frames for about `needed` more output frames.
+    /// Most interleaved samples decoded at once (4 MB of floats), whatever the file's channel count and rate.
+    private static let maximumDecodedSamples = 1 << 20
+
+    /// Decodes, converts and resamples enough source frames for about `needed` more output frames (or as many
+    /// as `maximumDecodedSamples` allows; `read` calls again until it has enough).
     private func pull(atLeast needed: Int) throws {
-        let sourceFrames = max(4096, needed * source.sampleRate / sampleRate + 64)
+        let wanted = max(4096, needed * source.sampleRate / sampleRate + 64)
+        let sourceFrames = max(1, min(wanted, Self.maximumDecodedSamples / source.channels))
         let interleaved = try source.read(maxFrames: sourceFrames)
         sourceFinished = interleaved.isEmpty
         let converted = conversion.apply(interleaved, source: source.channels, target: channels)

@@ -4,7 +4,8 @@ import Audio
 ///
 /// Samples are planar (one array per channel) at the model's sample rate and channel count.
 public protocol AudioSource: AnyObject {
-    /// Frames the source delivers in all.
+    /// Frames the source delivers in all; certain once one pass has read to the end (an `AudioStream` whose file
+    /// declares far more than its audio holds settles on the real length then).
     var frames: Int { get }
     /// The next chunk of at most `maxFrames` frames per channel; empty arrays at the end.
     func read(maxFrames: Int) throws -> [[Float]]

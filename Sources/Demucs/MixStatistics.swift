@@ -13,19 +13,23 @@ public struct MixStatistics: Sendable, Equatable {
     /// Reads `source` once from the start and leaves it rewound.
     ///
     /// Digital silence (std 0) would make demucs divide by zero and output NaN; a std below 1e-8 is raised to
-    /// 1e-8 (what later demucs versions add), so silence separates to silence.
-    public init(of source: AudioSource, chunk: Int = 1 << 16) throws {
+    /// 1e-8 (what later demucs versions add), so silence separates to silence. A NaN or infinite sample (a
+    /// damaged float file) would turn every stem into NaN, so it is an error naming the frame. `cancel` is
+    /// checked between chunks, so a long track's first pass stops promptly too.
+    public init(of source: AudioSource, chunk: Int = 1 << 16, cancel: CancellationFlag? = nil) throws {
         try source.rewind()
         var sum = 0.0, sumSquares = 0.0, count = 0
         // Shifted sums keep precision for signals far from zero.
         var pivot: Double?
         while true {
+            if cancel?.isCancelled == true { throw SeparationError.cancelled }
             let block = try source.read(maxFrames: chunk)
             guard let first = block.first, !first.isEmpty else { break }
             for i in first.indices {
                 var mono: Float = 0
                 for channel in block { mono += channel[i] }
                 mono /= Float(block.count)
+                guard mono.isFinite else { throw SeparationError.nonFiniteSample(frame: count + i) }
                 let value = Double(mono)
                 let p = pivot ?? value
                 pivot = p

@@ -14,7 +14,8 @@ public struct ModelBundle: Sendable {
     /// Where the bundle was read from.
     public var folder: String
     public var name: String
-    /// How the graph computes its spectrogram (`conv-stft` for our exporter).
+    /// The export style the metadata declares (`conv-stft` when absent), for listings: `ModelRunner` recognises
+    /// the style from each graph's inputs and outputs instead.
     public var style: String
     public var sources: [String]
     public var sampleRate: Int

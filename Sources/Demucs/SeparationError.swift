@@ -10,6 +10,8 @@ public enum SeparationError: Error, CustomStringConvertible, Equatable {
     case invalidOption(String)
     /// The input has no samples.
     case emptyInput(String)
+    /// The input holds a NaN or infinite sample (or samples so large that their mix overflows) at `frame`.
+    case nonFiniteSample(frame: Int)
     /// The caller cancelled.
     case cancelled
 
@@ -25,6 +27,9 @@ public enum SeparationError: Error, CustomStringConvertible, Equatable {
             return detail
         case .emptyInput(let what):
             return "\(what) has no audio samples"
+        case .nonFiniteSample(let frame):
+            return "frame \(frame) of the track is not a finite number (NaN or infinite); "
+                + "a damaged float file cannot be separated"
         case .cancelled:
             return "cancelled"
         }

@@ -11,8 +11,8 @@ import Foundation
 /// separation runs at a time per separator.
 public final class Separator: @unchecked Sendable {
     public let bundle: ModelBundle
-    /// Loaded sessions by bag member index.
-    private let sessions: [Int: Session]
+    /// Loaded models by bag member index.
+    private let models: [Int: ModelRunner]
 
     /// Loads the bundle's models (only `members`, when given: e.g. `bundle.members(contributingTo: stems)`).
     /// Models of one bag share one activation arena.
@@ -20,18 +20,11 @@ public final class Separator: @unchecked Sendable {
         self.bundle = bundle
         let wanted = members ?? Array(bundle.members.indices)
         let loaded = try Session.loadSharingMemory(wanted.map { bundle.members[$0].path })
-        let input = [1, bundle.audioChannels, bundle.segmentSamples]
-        let output = [1, bundle.sources.count, bundle.audioChannels, bundle.segmentSamples]
-        for (index, session) in zip(wanted, loaded) {
-            let path = bundle.members[index].path
-            guard session.inputs.count == 1, session.inputs[0].shape == input, session.outputs.count == 1,
-                  session.outputs[0].shape == output else {
-                throw SeparationError.bundle(
-                    path: path,
-                    reason: "takes \(session.inputs.map(\.shape)) and gives \(session.outputs.map(\.shape)); expected \(input) → \(output)")
-            }
+        let runners = try zip(wanted, loaded).map { index, session in
+            try ModelRunner(session: session, path: bundle.members[index].path, sources: bundle.sources.count,
+                            channels: bundle.audioChannels, length: bundle.segmentSamples)
         }
-        sessions = Dictionary(uniqueKeysWithValues: zip(wanted, loaded))
+        models = Dictionary(uniqueKeysWithValues: zip(wanted, runners))
     }
 
     /// The stems a separation with `options` produces, in order.
@@ -71,12 +64,13 @@ public final class Separator: @unchecked Sendable {
         guard options.shifts >= 0, options.shifts <= 100 else { throw SeparationError.invalidOption("--shifts must be 0 to 100") }
         guard options.overlap >= 0, options.overlap < 1 else { throw SeparationError.invalidOption("--overlap must be in [0, 1)") }
         let used = bundle.members(contributingTo: stems)
-        for member in used where sessions[member] == nil {
+        for member in used where models[member] == nil {
             throw SeparationError.invalidOption("model \(member + 1) of the bag is needed for \(stems.joined(separator: ", ")) but was not loaded")
         }
+        guard source.frames > 0 else { throw SeparationError.emptyInput("the track") }
+        let statistics = try MixStatistics(of: source, cancel: cancel)
+        // Read after a whole pass: a file that declares far more than it holds has its real length by now.
         let frames = source.frames
-        guard frames > 0 else { throw SeparationError.emptyInput("the track") }
-        let statistics = try MixStatistics(of: source)
 
         // Passes: one per (model, shift), offsets drawn in demucs's order for every model of the bag. Between two
         // draws demucs runs the previous pass, and every HTDemucs forward calls `random.randrange(1)` (the
@@ -119,11 +113,10 @@ public final class Separator: @unchecked Sendable {
             for c in 0..<channels {
                 for t in inside { input[c * segment + t] = (raw[c][t] - statistics.mean) / statistics.std }
             }
-            let session = sessions[passMember[job.pass]]!
+            let model = models[passMember[job.pass]]!
             let output: [Float]
             do {
-                output = try session.run([Tensor(shape: [1, channels, segment], floats: input)],
-                                         shouldStop: { cancel?.isCancelled == true })[0].floats()
+                output = try model.stems(input, shouldStop: { cancel?.isCancelled == true })
             } catch EngineError.stopped {
                 throw SeparationError.cancelled
             }

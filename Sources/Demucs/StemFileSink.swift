@@ -1,24 +1,23 @@
 import Audio
-import Foundation
 
 /// Writes separated stems to audio files with demucs's clipping rules, streaming.
 ///
 /// `rescale` needs each stem's peak before its first sample is written, so blocks first go, as raw float32, to a
-/// hidden temporary file beside each output; `finish()` then encodes every stem into its final file (itself
-/// written under a temporary name and renamed when complete). `cancel()` — and any failure — removes every
-/// temporary file, so an output path only ever holds a complete file.
+/// hidden temporary file beside each output (`SpoolFile`); `finish()` then encodes every stem under a temporary
+/// name and, once all are complete, renames them into place. `cancel()` — and any failure, a full disk
+/// included — removes every temporary file, so an output path only ever holds a complete file (an earlier
+/// run's, or this one's).
 public final class StemFileSink: StemSink {
     public let outputs: [StemOutput]
     private let sampleRate: Int
     private let channels: Int
     private let format: AudioFileFormat
     private let clip: ClipMode
-    private var spools: [FileHandle] = []
-    private var spoolPaths: [String] = []
+    private var spools: [SpoolFile] = []
     private var peaks: [Float]
     private var frames = 0
 
-    /// Prepares the spool files; fails, naming the folder, when it cannot be written.
+    /// Prepares the spool files; fails, naming the output and the reason, when its folder cannot be written.
     public init(outputs: [StemOutput], sampleRate: Int, channels: Int, format: AudioFileFormat, clip: ClipMode) throws {
         self.outputs = outputs
         self.sampleRate = sampleRate
@@ -26,17 +25,11 @@ public final class StemFileSink: StemSink {
         self.format = format
         self.clip = clip
         peaks = Array(repeating: 0, count: outputs.count)
-        for output in outputs {
-            let folder = (output.path as NSString).deletingLastPathComponent
-            let spool = (folder as NSString).appendingPathComponent(
-                ".\((output.path as NSString).lastPathComponent).spool-\(UUID().uuidString.prefix(8))")
-            guard FileManager.default.createFile(atPath: spool, contents: nil),
-                  let handle = FileHandle(forWritingAtPath: spool) else {
-                cancel()
-                throw AudioError(path: folder.isEmpty ? "." : folder, reason: "cannot write here")
-            }
-            spoolPaths.append(spool)
-            spools.append(handle)
+        do {
+            for output in outputs { spools.append(try SpoolFile(for: output.path)) }
+        } catch {
+            cancel()
+            throw error
         }
     }
 
@@ -53,55 +46,50 @@ public final class StemFileSink: StemSink {
                     peaks[index] = max(peaks[index], abs(block[c][t]))
                 }
             }
-            do {
-                try spools[index].write(contentsOf: interleaved.withUnsafeBytes { Data($0) })
-            } catch {
-                throw AudioError(path: spoolPaths[index], reason: "cannot be written (\(error.localizedDescription))")
-            }
+            try spools[index].append(interleaved)
         }
         frames += stems.first?.first?.count ?? 0
     }
 
-    /// Encodes every stem into its final file. Each appears under its name only once complete.
-    public func finish() throws {
+    /// Encodes every stem, then moves them all into place; checks `cancel` between chunks (throwing
+    /// `SeparationError.cancelled`). On any failure no new file is left under an output's name.
+    public func finish(cancel flag: CancellationFlag? = nil) throws {
         let chunk = 1 << 16
-        for (index, output) in outputs.enumerated() {
-            try spools[index].close()
-            guard let reader = FileHandle(forReadingAtPath: spoolPaths[index]) else {
-                throw AudioError(path: spoolPaths[index], reason: "cannot be read back")
-            }
-            defer { try? reader.close() }
-            let writer = try AudioFileWriter(path: output.path, sampleRate: sampleRate, channels: channels, format: format)
-            let transform = clip.transform(peak: peaks[index])
-            var remaining = frames
-            while remaining > 0 {
-                let n = min(chunk, remaining)
-                guard let data = try reader.read(upToCount: n * channels * 4), data.count == n * channels * 4 else {
-                    writer.cancel()
-                    throw AudioError(path: spoolPaths[index], reason: "ended early")
-                }
-                var planar = [[Float]](repeating: [Float](repeating: 0, count: n), count: channels)
-                data.withUnsafeBytes { raw in
+        var writers: [AudioFileWriter] = []
+        do {
+            for (index, output) in outputs.enumerated() {
+                let spool = spools[index]
+                try spool.rewind()
+                let writer = try AudioFileWriter(path: output.path, sampleRate: sampleRate, channels: channels,
+                                                 format: format)
+                writers.append(writer)
+                let transform = clip.transform(peak: peaks[index])
+                var remaining = frames
+                while remaining > 0 {
+                    if flag?.isCancelled == true { throw SeparationError.cancelled }
+                    let n = min(chunk, remaining)
+                    let interleaved = try spool.readSamples(n * channels)
+                    var planar = [[Float]](repeating: [Float](repeating: 0, count: n), count: channels)
                     for t in 0..<n {
-                        for c in 0..<channels {
-                            planar[c][t] = transform(raw.loadUnaligned(fromByteOffset: (t * channels + c) * 4, as: Float.self))
-                        }
+                        for c in 0..<channels { planar[c][t] = transform(interleaved[t * channels + c]) }
                     }
+                    try writer.write(planar)
+                    remaining -= n
                 }
-                try writer.write(planar)
-                remaining -= n
+                spool.remove()
             }
-            try writer.finish()
-            try? FileManager.default.removeItem(atPath: spoolPaths[index])
+            for writer in writers { try writer.finish() }
+        } catch {
+            for writer in writers { writer.cancel() }
+            cancel()
+            throw error
         }
-        spoolPaths = []
+        spools = []
     }
 
-    /// Removes every temporary file; final outputs already finished stay.
+    /// Removes every temporary file; final outputs already in place stay.
     public func cancel() {
-        for handle in spools { try? handle.close() }
-        for path in spoolPaths { try? FileManager.default.removeItem(atPath: path) }
+        for spool in spools { spool.remove() }
         spools = []
-        spoolPaths = []
     }
 }

@@ -23,7 +23,10 @@ enum BLASKernelSelection {
         setenv(marker, wanted, 1)
         var argv: [UnsafeMutablePointer<CChar>?] = CommandLine.arguments.map { strdup($0) }
         argv.append(nil)
-        execv("/proc/self/exe", &argv)
+        // The binary's own path, not /proc/self/exe, so the process keeps its name (`swdemucs`, not `exe`) for
+        // ps, pgrep and killall.
+        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? "/proc/self/exe"
+        execv(executable, &argv)
         // execv returns only on failure: carry on with the kernels already loaded.
         #endif
     }

@@ -103,27 +103,42 @@ struct Run: ParsableCommand {
         let wanted = try selectedStems(bundle)
         let options = SeparationOptions(shifts: shifts, overlap: overlap, seed: seed, stems: wanted)
         let modelName = (name as NSString).lastPathComponent
+        // Ctrl-C from here on lets the run stop at the next check and clean up (while the models load, that
+        // is once they are loaded).
+        let cancel = CancellationFlag()
+        let interrupt = InterruptHandler { cancel.cancel() }
+        defer { interrupt.restore() }
+        // Every output folder is made and proved writable before the models load.
+        let folders = OutputFolders()
+        defer { folders.removeEmpty() }
+        let stems = wanted ?? bundle.sources
+        for folder in Set(tracks.flatMap { track in
+            plannedOutputs(for: track, stems: stems, modelName: modelName).map { ($0.path as NSString).deletingLastPathComponent }
+        }).sorted() {
+            try folders.prepare(folder)
+        }
         let progress = ProgressDisplay(enabled: !quiet && isatty(STDERR_FILENO) != 0)
         let started = Date()
         progress.note("loading \(bundle.name) (\(bundle.members(contributingTo: wanted).count) of \(bundle.members.count) model(s))")
         let separator = try Separator(bundle: bundle, members: bundle.members(contributingTo: wanted))
         let destination = ((out as NSString).appendingPathComponent(modelName) as NSString).standardizingPath
         progress.note(String(format: "loaded in %.1f s; writing to ", Date().timeIntervalSince(started)) + destination)
-        let cancel = CancellationFlag()
-        let interrupt = InterruptHandler { cancel.cancel() }
-        defer { interrupt.restore() }
+        let inputs = Set(tracks.map(resolvedPath))
         var failures = 0
         for track in tracks {
             do {
                 try separate(track, with: separator, options: options, modelName: modelName, progress: progress,
-                             cancel: cancel)
+                             inputs: inputs, cancel: cancel)
             } catch SeparationError.cancelled {
                 progress.finishLine()
                 FileHandle.standardError.write(Data("swdemucs: interrupted; no partial files were left\n".utf8))
                 throw ExitCode(130)
             } catch {
                 progress.finishLine()
-                FileHandle.standardError.write(Data("swdemucs: \(track): \(error)\n".utf8))
+                // Audio errors already start with the file's name.
+                let message = "\(error)"
+                let line = message.hasPrefix(track + ":") ? message : "\(track): \(message)"
+                FileHandle.standardError.write(Data("swdemucs: \(line)\n".utf8))
                 failures += 1
             }
         }
@@ -148,14 +163,11 @@ struct Run: ParsableCommand {
     }
 
     private func separate(_ track: String, with separator: Separator, options: SeparationOptions, modelName: String,
-                          progress: ProgressDisplay, cancel: CancellationFlag) throws {
+                          progress: ProgressDisplay, inputs: Set<String>, cancel: CancellationFlag) throws {
         let bundle = separator.bundle
+        let outputs = try checkedOutputs(for: track, stems: separator.outputStems(options), modelName: modelName,
+                                         inputs: inputs)
         let input = try AudioStream(path: track, sampleRate: bundle.sampleRate, channels: bundle.audioChannels)
-        let outputs = try plannedOutputs(for: track, stems: separator.outputStems(options), modelName: modelName)
-        for output in outputs {
-            try FileManager.default.createDirectory(atPath: (output.path as NSString).deletingLastPathComponent,
-                                                    withIntermediateDirectories: true)
-        }
         let sink = try StemFileSink(outputs: outputs, sampleRate: bundle.sampleRate, channels: bundle.audioChannels,
                                     format: format, clip: clipMode)
         let name = (track as NSString).lastPathComponent
@@ -163,7 +175,7 @@ struct Run: ParsableCommand {
         do {
             try separator.separate(input, into: sink, options: options, cancel: cancel) { progress.update($0) }
             progress.note("\(name): writing \(outputs.count) stem(s)")
-            try sink.finish()
+            try sink.finish(cancel: cancel)
         } catch {
             sink.cancel()
             throw error
@@ -171,36 +183,40 @@ struct Run: ParsableCommand {
         progress.done(name, outputs: outputs.map(\.path))
     }
 
-    /// The files to write for `track`, refusing any that would overwrite the track itself.
-    private func plannedOutputs(for track: String, stems: [String], modelName: String) throws -> [StemOutput] {
+    /// The files a run writes for `track` when the separator gives `stems`, as the options name them.
+    private func plannedOutputs(for track: String, stems: [String], modelName: String) -> [StemOutput] {
         let file = (track as NSString).lastPathComponent
-        let base = (file as NSString).deletingPathExtension
-        let ext = (file as NSString).pathExtension
         func path(_ stem: String) -> String {
-            let relative = filename.replacingOccurrences(of: "{track}", with: base)
-                .replacingOccurrences(of: "{trackext}", with: ext)
+            let relative = filename.replacingOccurrences(of: "{track}", with: (file as NSString).deletingPathExtension)
+                .replacingOccurrences(of: "{trackext}", with: (file as NSString).pathExtension)
                 .replacingOccurrences(of: "{stem}", with: stem)
                 .replacingOccurrences(of: "{ext}", with: format.fileExtension)
             return ((out as NSString).appendingPathComponent(modelName) as NSString).appendingPathComponent(relative)
         }
-        var outputs: [StemOutput]
-        if let twoStems {
-            let index = stems.firstIndex(of: twoStems)!
-            outputs = [StemOutput(name: twoStems, path: path(twoStems), source: .stem(index))]
-            switch otherMethod {
-            case .add: outputs.append(StemOutput(name: "no_" + twoStems, path: path("no_" + twoStems), source: .sumExcept(index)))
-            case .minus: outputs.append(StemOutput(name: "minus_" + twoStems, path: path("minus_" + twoStems), source: .mixMinus(index)))
-            case .none: break
-            }
-        } else {
-            outputs = stems.enumerated().map { StemOutput(name: $1, path: path($1), source: .stem($0)) }
+        guard let twoStems else {
+            return stems.enumerated().map { StemOutput(name: $1, path: path($1), source: .stem($0)) }
         }
-        let input = URL(fileURLWithPath: track).resolvingSymlinksInPath().standardizedFileURL.path
+        let index = stems.firstIndex(of: twoStems)!
+        var outputs = [StemOutput(name: twoStems, path: path(twoStems), source: .stem(index))]
+        switch otherMethod {
+        case .add: outputs.append(StemOutput(name: "no_" + twoStems, path: path("no_" + twoStems), source: .sumExcept(index)))
+        case .minus: outputs.append(StemOutput(name: "minus_" + twoStems, path: path("minus_" + twoStems), source: .mixMinus(index)))
+        case .none: break
+        }
+        return outputs
+    }
+
+    /// The files to write for `track`, refusing any that would overwrite one of the run's `inputs` (resolved
+    /// paths of every track, so a later track cannot be replaced by an earlier one's stems either).
+    private func checkedOutputs(for track: String, stems: [String], modelName: String,
+                                inputs: Set<String>) throws -> [StemOutput] {
+        let outputs = plannedOutputs(for: track, stems: stems, modelName: modelName)
         var seen = Set<String>()
         for output in outputs {
-            let resolved = URL(fileURLWithPath: output.path).resolvingSymlinksInPath().standardizedFileURL.path
-            if resolved == input {
-                throw ValidationError("output \(output.path) would overwrite the input \(track); change --out or --filename")
+            let resolved = resolvedPath(output.path)
+            if inputs.contains(resolved) {
+                let input = resolved == resolvedPath(track) ? "the input \(track)" : "another input track"
+                throw ValidationError("output \(output.path) would overwrite \(input); change --out or --filename")
             }
             if !seen.insert(resolved).inserted {
                 throw ValidationError("--filename '\(filename)' gives two stems the same file \(output.path); use {stem}")
@@ -208,6 +224,11 @@ struct Run: ParsableCommand {
         }
         return outputs
     }
+}
+
+/// `path` made absolute, with symbolic links resolved: two paths naming one file resolve alike.
+private func resolvedPath(_ path: String) -> String {
+    URL(fileURLWithPath: path).resolvingSymlinksInPath().standardizedFileURL.path
 }
 
 extension ClipMode: ExpressibleByArgument {}

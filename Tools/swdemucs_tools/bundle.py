@@ -27,16 +27,24 @@ def versions(*packages: str) -> dict[str, str]:
 
 
 def write_metadata(folder: Path, source: ModelSource, files: list[str],
-                   exporter: dict[str, Any], hashes: list[str]) -> Path:
-    """Write `swdemucs.json` describing `source` exported to `files` (one per model)."""
+                   exporter: dict[str, Any], hashes: list[str], style: str = "conv-stft",
+                   graph: dict[str, Any] | None = None) -> Path:
+    """Write `swdemucs.json` describing `source` exported to `files` (one per model).
+
+    `graph` (styles.io_description: "spectrogram", "inputs", "outputs") is written after
+    "segment_samples" for the styles other than conv-stft, whose file has no such keys.
+    """
     description = {
         "format": FORMAT,
         "name": source.name,
-        "style": "conv-stft",
+        "style": style,
         "sources": source.sources,
         "samplerate": source.samplerate,
         "audio_channels": source.audio_channels,
         "segment_samples": source.segment_samples,
+    }
+    description |= graph or {}
+    description |= {
         "models": [{"file": file, "weights": [float(w) for w in weights], "state_sha256": digest}
                    for file, weights, digest in zip(files, source.weights, hashes, strict=True)],
         "exporter": exporter | {"origin": source.origin, "opset": OPSET},

@@ -22,6 +22,23 @@ def ort_forward(path: Path, mix: np.ndarray, threads: int = 2) -> np.ndarray:
     return session.run(None, {session.get_inputs()[0].name: mix})[0]
 
 
+def ort_run(path: Path, feeds: dict[str, np.ndarray], threads: int = 2) -> list[np.ndarray]:
+    """Run the ONNX file on the CPU provider with named inputs; all outputs, in graph order."""
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+    return session.run(None, feeds)
+
+
+def relative_l2(a: np.ndarray, b: np.ndarray) -> float:
+    """‖a − b‖₂ / ‖b‖₂ over the whole array, in float64 (b is the reference)."""
+    if a.shape != b.shape:
+        raise ValueError(f"shapes differ: {a.shape} vs {b.shape}")
+    a, b = a.astype(np.float64), b.astype(np.float64)
+    return float(np.linalg.norm(a - b) / np.linalg.norm(b))
+
+
 def max_abs_diff(a: np.ndarray, b: np.ndarray) -> float:
     if a.shape != b.shape:
         raise ValueError(f"shapes differ: {a.shape} vs {b.shape}")

@@ -1,6 +1,7 @@
 """The four export patches of the HT-Demucs ONNX notes, applied to a copy of a model.
 
-(a) `_spec` / `_ispec` / `_magnitude` / `_mask` on real tensors through `ConvSpec` / `ConvISpec`;
+(a) `_spec` / `_ispec` / `_magnitude` / `_mask` on real tensors through `ConvSpec` / `ConvISpec`
+    (style conv-stft; stft-op patches `_spec` / `_magnitude` only, external-stft none);
 (b) `segment` as a float; (c) the transformer's positional embedding with shift 0 (no `random`);
 (d) multi-head attention written out as MatMul / Softmax instead of the fused kernel.
 """
@@ -15,10 +16,18 @@ from torch import nn
 from torch.nn import functional as F
 
 from .conv_stft import ConvISpec, ConvSpec
+from .styles import spec_stft_op
 
 
-def patched_for_export(model: HTDemucs) -> HTDemucs:
-    """Return an eval-mode copy of `model` that the legacy ONNX tracer can export."""
+def patched_for_export(model: HTDemucs, style: str = "conv-stft") -> HTDemucs:
+    """Return an eval-mode copy of `model` that the legacy ONNX tracer can export.
+
+    `style` (see styles.py) picks the spectral patch (a): "conv-stft" the conv STFT/iSTFT above,
+    "stft-op" a `_spec` through `torch.stft(return_complex=False)` (exported as the ONNX STFT op;
+    `_mask` / `_ispec` stay outside the graph), "external-stft" none (no STFT in the graph).
+    """
+    if style not in ("conv-stft", "stft-op", "external-stft"):
+        raise ValueError(f"unknown export style {style!r}")
     if not isinstance(model, HTDemucs):
         raise TypeError(f"only HTDemucs models can be exported, not {type(model).__name__}")
     if not model.cac or model.wiener_iters != 0:
@@ -31,12 +40,17 @@ def patched_for_export(model: HTDemucs) -> HTDemucs:
     if int(patched.segment * patched.samplerate) != length:
         raise ValueError(f"segment {model.segment} does not survive the conversion to float")
 
-    patched.conv_spec = ConvSpec(patched.nfft)
-    patched.conv_ispec = ConvISpec(patched.nfft, length)
-    patched._spec = types.MethodType(_spec, patched)
-    patched._magnitude = types.MethodType(_magnitude, patched)
-    patched._mask = types.MethodType(_mask, patched)
-    patched._ispec = types.MethodType(_ispec, patched)
+    if style == "conv-stft":
+        patched.conv_spec = ConvSpec(patched.nfft)
+        patched.conv_ispec = ConvISpec(patched.nfft, length)
+        patched._spec = types.MethodType(_spec, patched)
+        patched._magnitude = types.MethodType(_magnitude, patched)
+        patched._mask = types.MethodType(_mask, patched)
+        patched._ispec = types.MethodType(_ispec, patched)
+    elif style == "stft-op":
+        patched.register_buffer("stft_window", torch.hann_window(patched.nfft))
+        patched._spec = types.MethodType(spec_stft_op, patched)
+        patched._magnitude = types.MethodType(_magnitude, patched)
 
     for module in patched.modules():
         if isinstance(module, CrossTransformerEncoder):

@@ -11,6 +11,7 @@ let supportedOpTypes: Set<String> = [
     "ReduceMean", "ReduceSum", "ReduceProd", "ReduceMax", "ReduceMin", "ReduceSumSquare",
     "Transpose", "Reshape", "Flatten", "Squeeze", "Unsqueeze", "Identity", "Slice", "Split", "Concat",
     "Gather", "Pad", "Tile", "Expand", "ScatterND", "Range", "ConstantOfShape", "Shape", "Cast",
+    "DFT", "STFT",
 ]
 
 extension NodeContext {
@@ -88,6 +89,8 @@ extension NodeContext {
             } ?? Tensor(shape: [], floats: [0])
             return try lowerConstantOfShape(value: value)
         case "Shape": return try lowerShape()
+        case "DFT": return try lowerDFT()
+        case "STFT": return try lowerSTFT()
         case "Cast":
             let to = try int("to") ?? { throw invalid("attribute 'to' is required") }()
             guard let onnxType = TensorDataType(rawValue: Int32(clamping: to)), let target = DataType(onnx: onnxType) else {

@@ -106,27 +106,30 @@ extension NodeContext {
               Set(axes).count == axes.count else {
             throw invalid("starts, ends, axes and steps differ in length or repeat an axis")
         }
-        var begin = [Int](repeating: 0, count: rank), step = [Int](repeating: 1, count: rank)
+        var begin = [Int](repeating: 0, count: rank), stepPerAxis = [Int](repeating: 1, count: rank)
         var shape = x.shape
         for (i, axis) in axes.enumerated() {
             let extent = x.shape[axis]
             guard steps[i] != 0 else { throw invalid("step 0 on axis \(axis)") }
+            // A step longer than the axis takes at most one element; clamping it keeps the arithmetic below
+            // (and the strides the op computes with) from overflowing on steps like Int.min.
+            let step = min(max(steps[i], -(extent + 1)), extent + 1)
             var s = starts[i], e = ends[i]
             if s < 0 { s += extent }
             if e < 0 { e += extent }
-            if steps[i] > 0 {
+            if step > 0 {
                 s = min(max(s, 0), extent)
                 e = min(max(e, 0), extent)
-                shape[axis] = max(0, (e - s + steps[i] - 1) / steps[i])
+                shape[axis] = max(0, (e - s + step - 1) / step)
             } else {
                 s = min(max(s, 0), extent - 1)
                 e = min(max(e, -1), extent - 1)
-                shape[axis] = max(0, (s - e - steps[i] - 1) / -steps[i])
+                shape[axis] = max(0, (s - e - step - 1) / -step)
             }
             begin[axis] = shape[axis] == 0 ? 0 : s
-            step[axis] = steps[i]
+            stepPerAxis[axis] = step
         }
-        return LoweredNode(.slice(starts: begin, steps: step), inputs: [0], output: (x.dataType, shape))
+        return LoweredNode(.slice(starts: begin, steps: stepPerAxis), inputs: [0], output: (x.dataType, shape))
     }
 
     /// ONNX `Split`: sizes from the input (opset ≥ 13) or attribute, else `num_outputs` or equal pieces.
@@ -267,8 +270,14 @@ extension NodeContext {
         guard start.dataType == limit.dataType, start.dataType == delta.dataType, start.dataType != .bool, d != 0 else {
             throw invalid("start, limit and delta must be numbers of one type with a non-zero delta")
         }
-        let count = max(0, Int(((l - s) / d).rounded(.up)))
-        guard count <= maximumTensorBytes / 8 else { throw EngineError.tooLarge(value: node.outputs.first ?? name, bytes: count * 8) }
+        // The length is worked out in floating point and checked before it becomes an Int: a hostile file may
+        // give infinite, NaN or astronomically distant bounds.
+        let steps = ((l - s) / d).rounded(.up)
+        guard steps.isFinite else { throw invalid("start \(s), limit \(l) and delta \(d) give no finite length") }
+        guard steps <= Double(maximumTensorBytes / 8) else {
+            throw EngineError.tooLarge(value: node.outputs.first ?? name, bytes: maximumTensorBytes)
+        }
+        let count = max(0, Int(steps))
         return LoweredNode(.range, inputs: [0, 1, 2], output: (start.dataType, [count]))
     }
 

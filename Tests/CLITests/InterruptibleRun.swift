@@ -1,0 +1,57 @@
+import Foundation
+
+/// A `swdemucs` process the test can watch and interrupt as Ctrl-C would.
+final class InterruptibleRun {
+    private let process = Process()
+    private let errors = Pipe()
+
+    /// Starts `swdemucs` with `arguments`; its output is discarded, its errors kept.
+    init(_ arguments: [String]) throws {
+        process.executableURL = productsDirectory.appendingPathComponent("swdemucs")
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = errors
+        try process.run()
+    }
+
+    deinit {
+        if process.isRunning { process.terminate() }
+    }
+
+    /// Waits (up to two minutes) until a stem's temporary file appears under `folder`: the models are loaded
+    /// and the track is being read.
+    func waitForSeparationToStart(in folder: URL) throws {
+        let deadline = Date().addingTimeInterval(120)
+        while Date() < deadline {
+            let found = FileManager.default.enumerator(atPath: folder.path)?
+                .contains { ($0 as? String)?.contains(".spool-") == true } ?? false
+            if found { return }
+            guard process.isRunning else { throw Failure(reason: "swdemucs exited before separating") }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        throw Failure(reason: "separation did not start within two minutes")
+    }
+
+    /// The process's resident memory in MB, from /proc.
+    func residentMegabytes() -> Double? {
+        guard let status = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+              let kilobytes = Double(line.split(separator: " ")[1]) else { return nil }
+        return kilobytes / 1024
+    }
+
+    /// Sends SIGINT and waits for the exit: the status, the seconds it took and what was printed on stderr.
+    func interrupt() throws -> (status: Int32, seconds: Double, standardError: String) {
+        let sent = Date()
+        process.interrupt()
+        process.waitUntilExit()
+        let seconds = Date().timeIntervalSince(sent)
+        let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        return (process.terminationStatus, seconds, text)
+    }
+
+    struct Failure: Error, CustomStringConvertible {
+        let reason: String
+        var description: String { reason }
+    }
+}
