@@ -21,10 +21,10 @@ case "${1:-}" in
     exec "$fuzzer" -merge=1 -max_len=200000 Fuzz/corpus .build-fuzz/corpus ;;
 --replay)
     shift
-    exec "$fuzzer" -rss_limit_mb=4096 -malloc_limit_mb=2048 "$@" ;;
+    exec "$fuzzer" -rss_limit_mb=4096 -malloc_limit_mb=2100 "$@" ;;
 esac
 
 exec "$fuzzer" .build-fuzz/corpus Fuzz/corpus \
     -dict=Fuzz/onnx.dict -max_len=200000 -max_total_time="${1:-600}" -timeout=20 \
-    -rss_limit_mb=4096 -malloc_limit_mb=2048 -artifact_prefix=Fuzz/findings/ \
+    -rss_limit_mb=4096 -malloc_limit_mb=2100 -artifact_prefix=Fuzz/findings/ \
     -fork=1 -ignore_crashes=1 -ignore_ooms=1 -ignore_timeouts=1

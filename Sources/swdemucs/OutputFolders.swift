@@ -7,9 +7,12 @@ import Foundation
 
 /// The folders a run writes into: created when missing and proved writable before any work, and removed again
 /// if a track that needed them fails and leaves them empty.
-final class OutputFolders {
+///
+/// Safe to use from a signal handler's thread as well as the main one: the list is guarded by a lock.
+final class OutputFolders: @unchecked Sendable {
     /// Folders this run created, deepest last.
     private var created: [String] = []
+    private let lock = NSLock()
 
     /// Why a folder cannot take output files.
     struct Unwritable: Error, CustomStringConvertible {
@@ -30,7 +33,7 @@ final class OutputFolders {
             guard mkdir(path, 0o777) == 0 || errno == EEXIST else {
                 throw Unwritable(folder: folder, reason: "cannot create \(path) (\(String(cString: strerror(errno))))")
             }
-            created.append(path)
+            lock.withLock { created.append(path) }
         }
         let probe = (folder as NSString).appendingPathComponent(".swdemucs-probe-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
         let descriptor = open(probe, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
@@ -41,8 +44,10 @@ final class OutputFolders {
 
     /// Removes the folders this run created inside which nothing was written (deepest first); others stay.
     func removeEmpty() {
-        for directory in created.reversed() where rmdir(directory) == 0 {
-            created.removeAll { $0 == directory }
+        lock.withLock {
+            for directory in created.reversed() where rmdir(directory) == 0 {
+                created.removeAll { $0 == directory }
+            }
         }
     }
 }

@@ -103,24 +103,35 @@ struct Run: ParsableCommand {
         let wanted = try selectedStems(bundle)
         let options = SeparationOptions(shifts: shifts, overlap: overlap, seed: seed, stems: wanted)
         let modelName = (name as NSString).lastPathComponent
-        // Ctrl-C from here on lets the run stop at the next check and clean up (while the models load, that
-        // is once they are loaded).
+        let folders = OutputFolders()
+        defer { folders.removeEmpty() }
+        // Ctrl-C before the first track (the models take seconds to load) stops at once: nothing is written yet
+        // but the folders made below, removed first. `_exit` skips exit handlers, which could wait on the
+        // loader's BLAS threads.
+        let beforeWork = InterruptHandler {
+            folders.removeEmpty()
+            FileHandle.standardError.write(Data("swdemucs: interrupted; no partial files were left\n".utf8))
+            _exit(130)
+        }
+        let separator: Separator
+        let progress = ProgressDisplay(enabled: !quiet && isatty(STDERR_FILENO) != 0)
+        let started = Date()
+        do {
+            defer { beforeWork.restore() }
+            // Every output folder is made and proved writable before the models load.
+            let stems = wanted ?? bundle.sources
+            for folder in Set(tracks.flatMap { track in
+                plannedOutputs(for: track, stems: stems, modelName: modelName).map { ($0.path as NSString).deletingLastPathComponent }
+            }).sorted() {
+                try folders.prepare(folder)
+            }
+            progress.note("loading \(bundle.name) (\(bundle.members(contributingTo: wanted).count) of \(bundle.members.count) model(s))")
+            separator = try Separator(bundle: bundle, members: bundle.members(contributingTo: wanted))
+        }
+        // From here on, Ctrl-C lets the run stop at its next check (between two nodes at the latest) and clean up.
         let cancel = CancellationFlag()
         let interrupt = InterruptHandler { cancel.cancel() }
         defer { interrupt.restore() }
-        // Every output folder is made and proved writable before the models load.
-        let folders = OutputFolders()
-        defer { folders.removeEmpty() }
-        let stems = wanted ?? bundle.sources
-        for folder in Set(tracks.flatMap { track in
-            plannedOutputs(for: track, stems: stems, modelName: modelName).map { ($0.path as NSString).deletingLastPathComponent }
-        }).sorted() {
-            try folders.prepare(folder)
-        }
-        let progress = ProgressDisplay(enabled: !quiet && isatty(STDERR_FILENO) != 0)
-        let started = Date()
-        progress.note("loading \(bundle.name) (\(bundle.members(contributingTo: wanted).count) of \(bundle.members.count) model(s))")
-        let separator = try Separator(bundle: bundle, members: bundle.members(contributingTo: wanted))
         let destination = ((out as NSString).appendingPathComponent(modelName) as NSString).standardizingPath
         progress.note(String(format: "loaded in %.1f s; writing to ", Date().timeIntervalSince(started)) + destination)
         let inputs = Set(tracks.map(resolvedPath))

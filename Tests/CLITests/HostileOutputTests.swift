@@ -141,6 +141,20 @@ final class HostileOutputTests: XCTestCase {
         XCTAssertEqual(try String(contentsOf: earlier, encoding: .utf8), "an earlier, complete result")
     }
 
+    func testCtrlCWhileTheModelLoadsStopsAtOnce() throws {
+        let input = try track("in/song.wav")
+        let out = scratch.appendingPathComponent("out")
+        let run = try InterruptibleRun(["run", input, "-n", bundle, "-o", out.path, "--quiet"])
+        try run.wait(for: "the output folder") {
+            FileManager.default.fileExists(atPath: out.appendingPathComponent("tiny-htdemucs/song").path)
+        }
+        let (status, seconds, standardError) = try run.interrupt()
+        XCTAssertEqual(status, 130, standardError)
+        XCTAssertLessThan(seconds, 1, "stopped without waiting for the model")
+        XCTAssertEqual(standardError, "swdemucs: interrupted; no partial files were left\n")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out.path), "the folders it made are gone")
+    }
+
     func testCtrlCDuringAForwardPassStopsPromptlyAndRemovesPartialFiles() throws {
         let input = try track("in/long.wav", frames: 20 * 44100)
         let out = scratch.appendingPathComponent("out")

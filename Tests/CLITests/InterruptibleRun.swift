@@ -21,15 +21,21 @@ final class InterruptibleRun {
     /// Waits (up to two minutes) until a stem's temporary file appears under `folder`: the models are loaded
     /// and the track is being read.
     func waitForSeparationToStart(in folder: URL) throws {
+        try wait(for: "separation to start") {
+            FileManager.default.enumerator(atPath: folder.path)?.contains { ($0 as? String)?.contains(".spool-") == true }
+                ?? false
+        }
+    }
+
+    /// Waits (up to two minutes) until `condition` holds while the process runs.
+    func wait(for what: String, until condition: () -> Bool) throws {
         let deadline = Date().addingTimeInterval(120)
         while Date() < deadline {
-            let found = FileManager.default.enumerator(atPath: folder.path)?
-                .contains { ($0 as? String)?.contains(".spool-") == true } ?? false
-            if found { return }
-            guard process.isRunning else { throw Failure(reason: "swdemucs exited before separating") }
-            Thread.sleep(forTimeInterval: 0.05)
+            if condition() { return }
+            guard process.isRunning else { throw Failure(reason: "swdemucs exited before \(what)") }
+            Thread.sleep(forTimeInterval: 0.02)
         }
-        throw Failure(reason: "separation did not start within two minutes")
+        throw Failure(reason: "no \(what) within two minutes")
     }
 
     /// The process's resident memory in MB, from /proc.

@@ -145,7 +145,7 @@ extension NodeContext {
             sizes = try constantInts(1, role: "split sizes")
         } else {
             let count = try int("num_outputs", default: pieces)
-            guard count > 0 else { throw invalid("num_outputs must be positive") }
+            guard count == pieces else { throw invalid("num_outputs \(count) differs from the node's \(pieces) outputs") }
             let size = (extent + count - 1) / count
             sizes = (0..<count).map { min(size, max(0, extent - $0 * size)) }
         }
