@@ -170,22 +170,6 @@ final class HostileOutputTests: XCTestCase {
 }
 
 extension Process {
-    /// Runs `executable` with `arguments` and returns its status and output.
-    static func capture(_ executable: String, _ arguments: [String]) throws -> CommandResult {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return CommandResult(status: process.terminationStatus, standardOutput: String(decoding: outData, as: UTF8.self),
-                             standardError: String(decoding: errData, as: UTF8.self))
-    }
-
     /// Runs `executable` with `arguments`, discarding its output; the exit status, or -1 if it cannot start.
     static func runQuietly(_ executable: String, _ arguments: [String]) -> Int32 {
         let process = Process()

@@ -46,11 +46,16 @@ final class InterruptibleRun {
         return kilobytes / 1024
     }
 
-    /// Sends SIGINT and waits for the exit: the status, the seconds it took and what was printed on stderr.
+    /// Sends SIGINT and waits (up to a minute, then kills it and throws) for the exit: the status, the seconds it took and what was printed on stderr.
     func interrupt() throws -> (status: Int32, seconds: Double, standardError: String) {
         let sent = Date()
         process.interrupt()
-        process.waitUntilExit()
+        while process.isRunning && Date().timeIntervalSince(sent) < 60 { Thread.sleep(forTimeInterval: 0.02) }
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            throw Failure(reason: "swdemucs still ran 60 s after SIGINT (killed)")
+        }
         let seconds = Date().timeIntervalSince(sent)
         let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         return (process.terminationStatus, seconds, text)
