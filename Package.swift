@@ -1,6 +1,9 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+/// Compiler settings for the compute-heavy targets (kernels, engine, separator): `-O` in debug builds as well.
+let optimisedEvenInDebug: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
+
 let package = Package(
     name: "swdemucs",
     platforms: [.macOS(.v13)],
@@ -25,14 +28,15 @@ let package = Package(
 
         // The ONNX protobuf-lite reader: wire format, model structs as views into a mapped file.
         .target(name: "ONNX"),
-        // Pure compute kernels over raw buffers with documented layouts.
-        .target(name: "Kernels", dependencies: ["COpenBLAS"]),
+        // Pure compute kernels over raw buffers with documented layouts. These three are optimised in debug builds:
+        // the tests run small models through them, and unoptimised they make `swift test` 5–10× slower.
+        .target(name: "Kernels", dependencies: ["COpenBLAS"], swiftSettings: optimisedEvenInDebug),
         // Typed op DAG, lowering from ONNX, folding, planning, execution.
-        .target(name: "Engine", dependencies: ["ONNX", "Kernels"]),
+        .target(name: "Engine", dependencies: ["ONNX", "Kernels"], swiftSettings: optimisedEvenInDebug),
         // Audio decoding, encoding and resampling through libsndfile and libsoxr.
         .target(name: "Audio", dependencies: ["CSndFile", "CSoxr"]),
         // HT-Demucs around the engine: model bundles and whole-track separation as demucs does it.
-        .target(name: "Demucs", dependencies: ["Engine", "Kernels", "Audio"]),
+        .target(name: "Demucs", dependencies: ["Engine", "Kernels", "Audio"], swiftSettings: optimisedEvenInDebug),
         // The command-line tool.
         .executableTarget(name: "swdemucs", dependencies: [
             "Engine", "Demucs", "Audio",
