@@ -1,8 +1,20 @@
-/// Scratch floats `conv2d` needs for `geometry`.
+/// Scratch floats `conv2d` needs for `geometry`: one im2col tile, or one per thread when batch items run in
+/// parallel.
 public func conv2dScratchCount(_ g: ConvGeometry) -> Int {
     if g.isPointwise { return 0 }
     let rows = g.inChannelsPerGroup * g.kernelArea
-    return rows * tileColumns(rows: rows, total: g.outSpatial)
+    return rows * tileColumns(rows: rows, total: g.outSpatial) * (runsItemsInParallel(g) ? kernelThreadCount : 1)
+}
+
+/// Multiply-adds per batch item below which items run on separate cores with single-threaded gemms: HT-Demucs
+/// folds frequencies into the batch of its residual branches (512 items of a few hundred thousand multiply-adds),
+/// where multithreaded gemms spend more time synchronising than computing.
+let smallItemMultiplyAdds = 1 << 24
+
+/// True when `conv2d` spreads batch items over the cores instead of spreading each gemm.
+func runsItemsInParallel(_ g: ConvGeometry) -> Bool {
+    kernelThreadCount > 1 && g.batch >= 2 * kernelThreadCount
+        && g.outChannels * g.inChannelsPerGroup * g.kernelArea * g.outSpatial < smallItemMultiplyAdds
 }
 
 /// 2-D convolution (ONNX `Conv`, cross-correlation) as im2col tiles fed to `gemm`.
@@ -13,29 +25,52 @@ public func conv2dScratchCount(_ g: ConvGeometry) -> Int {
 public func conv2d(_ g: ConvGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                    bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>,
                    scratch: UnsafeMutablePointer<Float>) {
+    fillBias(output, bias: bias, batch: g.batch, channels: g.outChannels, spatial: g.outSpatial)
+    guard runsItemsInParallel(g) else {
+        for n in 0..<g.batch { convolveItem(g, n, input: input, weight: weight, output: output, scratch: scratch) }
+        return
+    }
+    let rows = g.inChannelsPerGroup * g.kernelArea
+    let tileFloats = g.isPointwise ? 0 : rows * tileColumns(rows: rows, total: g.outSpatial)
+    let threads = kernelThreadCount
+    let x = UncheckedSendable(input), w = UncheckedSendable(weight)
+    let y = UncheckedSendable(output), work = UncheckedSendable(scratch)
+    withSingleThreadedBLAS {
+        parallelRanges(threads) { slots in
+            for t in slots {
+                for n in (g.batch * t / threads)..<(g.batch * (t + 1) / threads) {
+                    convolveItem(g, n, input: x.value, weight: w.value, output: y.value,
+                                 scratch: work.value + t * tileFloats)
+                }
+            }
+        }
+    }
+}
+
+/// Adds batch item `n`'s convolution into `output` (already holding the bias), one group and one im2col tile
+/// at a time.
+private func convolveItem(_ g: ConvGeometry, _ n: Int, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+                          output: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
     let cinG = g.inChannelsPerGroup, coutG = g.outChannelsPerGroup
     let rows = cinG * g.kernelArea
     let outSpatial = g.outSpatial
-    fillBias(output, bias: bias, batch: g.batch, channels: g.outChannels, spatial: outSpatial)
     let tile = tileColumns(rows: rows, total: outSpatial)
-    for n in 0..<g.batch {
-        for group in 0..<g.groups {
-            let x = input + (n * g.inChannels + group * cinG) * g.inSpatial
-            let w = weight + group * coutG * rows
-            let y = output + (n * g.outChannels + group * coutG) * outSpatial
-            if g.isPointwise {
-                gemm(m: coutG, n: outSpatial, k: cinG, a: w, lda: cinG, b: x, ldb: outSpatial,
-                     beta: 1, c: y, ldc: outSpatial)
-                continue
-            }
-            var start = 0
-            while start < outSpatial {
-                let columns = min(tile, outSpatial - start)
-                im2colTile(g, x, scratch, start: start, columns: columns)
-                gemm(m: coutG, n: columns, k: rows, a: w, lda: rows, b: scratch, ldb: columns,
-                     beta: 1, c: y + start, ldc: outSpatial)
-                start += columns
-            }
+    for group in 0..<g.groups {
+        let x = input + (n * g.inChannels + group * cinG) * g.inSpatial
+        let w = weight + group * coutG * rows
+        let y = output + (n * g.outChannels + group * coutG) * outSpatial
+        if g.isPointwise {
+            gemm(m: coutG, n: outSpatial, k: cinG, a: w, lda: cinG, b: x, ldb: outSpatial,
+                 beta: 1, c: y, ldc: outSpatial)
+            continue
+        }
+        var start = 0
+        while start < outSpatial {
+            let columns = min(tile, outSpatial - start)
+            im2colTile(g, x, scratch, start: start, columns: columns)
+            gemm(m: coutG, n: columns, k: rows, a: w, lda: rows, b: scratch, ldb: columns,
+                 beta: 1, c: y + start, ldc: outSpatial)
+            start += columns
         }
     }
 }
@@ -51,38 +86,57 @@ func fillBias(_ output: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?
 }
 
 /// Unfolds output positions `start ..< start + columns` of one group into `col[rows × columns]`, where row
-/// `(c, kh, kw)` holds the input sample each position's tap reads.
+/// `(c, kh, kw)` holds the input sample each position's tap reads. Rows are spread over the cores when there are
+/// enough of them; each output row's run of taps is split into its zero margins and its in-range middle, which
+/// is one contiguous copy at stride 1.
 private func im2colTile(_ g: ConvGeometry, _ x: UnsafePointer<Float>, _ col: UnsafeMutablePointer<Float>,
                         start: Int, columns: Int) {
-    let cinG = g.inChannelsPerGroup
-    var row = 0
-    for c in 0..<cinG {
-        let plane = x + c * g.inSpatial
-        for kh in 0..<g.kernelHeight {
-            for kw in 0..<g.kernelWidth {
-                let dst = col + row * columns
-                var oh = start / g.outWidth
-                var ow = start % g.outWidth
-                var j = 0
-                while j < columns {
-                    let ih = oh * g.strideHeight - g.padTop + kh * g.dilationHeight
-                    let run = min(columns - j, g.outWidth - ow)
-                    if ih < 0 || ih >= g.inHeight {
-                        dst.advanced(by: j).update(repeating: 0, count: run)
-                    } else {
-                        let src = plane + ih * g.inWidth
-                        var iw = ow * g.strideWidth - g.padLeft + kw * g.dilationWidth
-                        for r in 0..<run {
-                            dst[j + r] = iw >= 0 && iw < g.inWidth ? src[iw] : 0
-                            iw += g.strideWidth
-                        }
-                    }
-                    j += run
-                    ow = 0
-                    oh += 1
-                }
-                row += 1
-            }
+    let rows = g.inChannelsPerGroup * g.kernelArea
+    let input = UncheckedSendable(x), unfolded = UncheckedSendable(col)
+    parallelRanges(rows, minimumPerThread: max(1, (1 << 16) / max(columns, 1))) { range in
+        for row in range {
+            let (c, tap) = row.quotientAndRemainder(dividingBy: g.kernelArea)
+            let (kh, kw) = tap.quotientAndRemainder(dividingBy: g.kernelWidth)
+            unfoldRow(g, plane: input.value + c * g.inSpatial, kh: kh, kw: kw,
+                      into: unfolded.value + row * columns, start: start, columns: columns)
         }
+    }
+}
+
+/// One im2col row: tap `(kh, kw)` of one input plane for output positions `start ..< start + columns`.
+@inline(__always)
+private func unfoldRow(_ g: ConvGeometry, plane: UnsafePointer<Float>, kh: Int, kw: Int,
+                       into dst: UnsafeMutablePointer<Float>, start: Int, columns: Int) {
+    var oh = start / g.outWidth
+    var ow = start % g.outWidth
+    var j = 0
+    while j < columns {
+        let ih = oh * g.strideHeight - g.padTop + kh * g.dilationHeight
+        let run = min(columns - j, g.outWidth - ow)
+        let out = dst + j
+        if ih < 0 || ih >= g.inHeight {
+            out.update(repeating: 0, count: run)
+        } else {
+            let src = plane + ih * g.inWidth
+            let first = ow * g.strideWidth - g.padLeft + kw * g.dilationWidth  // input column of the run's first tap
+            let sw = g.strideWidth
+            // Taps r in lo ..< hi read inside the row: first + r·sw in 0 ..< inWidth.
+            let lo = min(run, first >= 0 ? 0 : (-first + sw - 1) / sw)
+            let hi = max(lo, min(run, first > g.inWidth - 1 ? 0 : (g.inWidth - 1 - first) / sw + 1))
+            out.update(repeating: 0, count: lo)
+            if sw == 1 {
+                out.advanced(by: lo).update(from: src + first + lo, count: hi - lo)
+            } else {
+                var iw = first + lo * sw
+                for r in lo..<hi {
+                    out[r] = src[iw]
+                    iw += sw
+                }
+            }
+            out.advanced(by: hi).update(repeating: 0, count: run - hi)
+        }
+        j += run
+        ow = 0
+        oh += 1
     }
 }

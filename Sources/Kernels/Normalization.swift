@@ -30,32 +30,3 @@ public func instanceNorm(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Fl
         }
     }
 }
-
-/// A double-precision mean held as two floats, so that `x − mean` costs two float subtractions yet stays exact
-/// to float precision even when the mean is large next to the spread (`x − high` is exact for `x` near the mean).
-struct SplitMean {
-    let high: Float
-    let low: Float
-
-    init(_ mean: Double) {
-        high = Float(mean)
-        low = Float(mean - Double(high))
-    }
-
-    @inline(__always)
-    func centre(_ x: Float) -> Float { (x - high) - low }
-}
-
-/// Mean and `1 / sqrt(variance + epsilon)` of `count` floats, two-pass, accumulated in double precision.
-func meanAndInverseStd(_ x: UnsafePointer<Float>, count: Int, epsilon: Float) -> (SplitMean, Float) {
-    var sum = 0.0
-    for i in 0..<count { sum += Double(x[i]) }
-    let mean = sum / Double(count)
-    var squares = 0.0
-    for i in 0..<count {
-        let d = Double(x[i]) - mean
-        squares += d * d
-    }
-    let variance = squares / Double(count)
-    return (SplitMean(mean), Float(1 / (variance + Double(epsilon)).squareRoot()))
-}

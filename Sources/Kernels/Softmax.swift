@@ -29,10 +29,18 @@ public func softmax(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
 /// Softmax of one contiguous row; `x` and `y` may alias.
 @inline(__always)
 func softmaxRow(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, length: Int) {
+    let scale = 1 / exponentiateRow(x, y, length: length)
+    for k in 0..<length { y[k] *= scale }
+}
+
+/// The unnormalised softmax of one contiguous row: `y[k] = e^(x[k] − max x)`; returns `Σ y[k]`. `x` and `y` may
+/// alias.
+@inline(__always)
+func exponentiateRow(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, length: Int) -> Float {
     var maxima = SIMD8<Float>(repeating: -.infinity)
     var j = 0
     while j + 8 <= length {
-        maxima = pointwiseMax(maxima, UnsafeRawPointer(x + j).loadUnaligned(as: SIMD8<Float>.self))
+        maxima = lanewiseMax(maxima, UnsafeRawPointer(x + j).loadUnaligned(as: SIMD8<Float>.self))
         j += 8
     }
     var maximum = maxima.max()
@@ -56,6 +64,5 @@ func softmaxRow(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, len
         sum += e
         j += 1
     }
-    let scale = 1 / sum
-    for k in 0..<length { y[k] *= scale }
+    return sum
 }

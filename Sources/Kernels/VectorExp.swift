@@ -3,11 +3,11 @@
 /// Relative error ≤ 2 ulp for normal results; inputs above 88.376 are clamped there (about 2.4e38, where
 /// `expf` goes on to 3.4e38 and then +∞; softmax and sigmoid never depend on that). NaN is not propagated.
 ///
-/// Written with 8-lane vectors, `pointwiseMin/Max` and signed integer lanes, which vectorise on baseline x86-64
-/// (16 lanes, `clamped`, masked `replace` or unsigned lanes get split into scalar code there, up to 10× slower).
+/// Written with 8-lane vectors, `lanewiseMin/Max` and signed integer lanes, which vectorise on baseline x86-64
+/// (16 lanes, `clamped` or unsigned lanes get split into scalar code there, up to 10× slower).
 @inlinable @inline(__always)
 public func vectorExp(_ x: SIMD8<Float>) -> SIMD8<Float> {
-    let clamped = pointwiseMin(pointwiseMax(x, SIMD8(repeating: -104)), SIMD8(repeating: 88.3762))
+    let clamped = lanewiseMin(lanewiseMax(x, SIMD8(repeating: -104)), SIMD8(repeating: 88.3762))
     // n = round(x / ln 2) by the 1.5 · 2^23 trick; its low mantissa bits hold n.
     let magic = SIMD8<Float>(repeating: 12_582_912)
     let shifted = clamped * 1.442_695_04 + magic
@@ -28,6 +28,15 @@ public func vectorExp(_ x: SIMD8<Float>) -> SIMD8<Float> {
     let high = unsafeBitCast((k &- half &+ 127) &<< 23, to: SIMD8<Float>.self)
     return p * low * high
 }
+
+/// The larger of `a` and `b` in each lane (`b` where they compare unordered). The standard library's
+/// `pointwiseMax` is not inlined and costs a call per vector; a masked select compiles to `maxps`.
+@inlinable @inline(__always)
+public func lanewiseMax(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> { b.replacing(with: a, where: a .> b) }
+
+/// The smaller of `a` and `b` in each lane (`b` where they compare unordered); see `lanewiseMax`.
+@inlinable @inline(__always)
+public func lanewiseMin(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> { b.replacing(with: a, where: a .< b) }
 
 /// `y[i] = e^{x[i]}` for `count` floats; `x` and `y` may alias.
 public func exponential(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int) {

@@ -20,7 +20,7 @@ struct Infer: ParsableCommand {
             help: "Fix an input's shape, as NAME=D0,D1,... (for files whose input shape is open).")
     var inputShapes: [String] = []
 
-    @Flag(help: "Print the time spent in each kind of op and each model part to stderr.")
+    @Flag(help: "Print the time spent in each kind of op, each model part and the 20 slowest nodes to stderr.")
     var profile = false
 
     @Option(name: .customLong("repeat"), help: "Run the forward this many times after one warm-up run; the last stderr line is then forward_median_s=SECONDS.")
@@ -60,6 +60,11 @@ struct Infer: ParsableCommand {
             for entry in opProfile.sortedParts { report(entry.part, entry.calls, entry.seconds) }
             report("", 0, 0)
             for entry in opProfile.sorted { report(entry.op, entry.calls, entry.seconds) }
+            report("", 0, 0)
+            for entry in opProfile.slowestNodes(20) {
+                FileHandle.standardError.write(Data(String(format: "%-60@ %-14@ %7.3f s\n", entry.node as NSString,
+                                                           entry.op as NSString, entry.seconds).utf8))
+            }
         }
         for (tensor, path) in zip(results, outputs) { try NumpyFile.write(tensor, to: path) }
         var summary = "threads=\(ComputeThreads.count) blas=\(ComputeThreads.kernelName)\n"

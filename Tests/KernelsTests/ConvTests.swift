@@ -2,8 +2,8 @@ import XCTest
 @testable import Kernels
 
 /// `conv2d` against a direct float64 convolution: groups, batch, strides, dilations and pads that do not divide
-/// evenly, a 1-D convolution as height 1, the pointwise fast path, and inputs whose im2col splits into several
-/// tiles. Bound: 1e-5 × Σ|terms| per element (bias included).
+/// evenly, a 1-D convolution as height 1, the pointwise fast path, inputs whose im2col splits into several
+/// tiles, and many small batch items run in parallel. Bound: 1e-5 × Σ|terms| per element (bias included).
 final class ConvTests: XCTestCase {
     /// Direct convolution: each output sums bias and every in-range tap of its group.
     private func reference(_ g: ConvGeometry, _ x: [Float], _ w: [Float], _ bias: [Float]?) -> [ReferenceSum] {
@@ -92,5 +92,21 @@ final class ConvTests: XCTestCase {
         let g = convGeometry(batch: 1, inChannels: 2000, outChannels: 2, groups: 2, input: (1, 1401), kernel: (1, 3))
         XCTAssertEqual(tileColumns(rows: 3000, total: g.outWidth), g.outWidth - 1)
         check(g, bias: false, seed: 10)
+    }
+
+    /// Many small batch items (HT-Demucs's residual branches fold frequencies into the batch) run on separate
+    /// cores, each with its own im2col tile: dilated, padded and strided taps, and the pointwise form.
+    func testManySmallBatchItemsInParallel() {
+        let dilated = convGeometry(batch: 9, inChannels: 6, outChannels: 3, groups: 1, input: (1, 37), kernel: (1, 3),
+                                   dilation: (1, 2), padBegin: (0, 2), padEnd: (0, 2))
+        let strided = convGeometry(batch: 7, inChannels: 4, outChannels: 6, groups: 2, input: (5, 9), kernel: (3, 3),
+                                   stride: (2, 2), padBegin: (1, 1), padEnd: (1, 1))
+        let pointwise = convGeometry(batch: 8, inChannels: 6, outChannels: 12, groups: 1, input: (1, 33), kernel: (1, 1))
+        if kernelThreadCount > 1 {
+            XCTAssertTrue([dilated, strided, pointwise].allSatisfy(runsItemsInParallel))
+        }
+        check(dilated, bias: true, seed: 11)
+        check(strided, bias: false, seed: 12)
+        check(pointwise, bias: true, seed: 13)
     }
 }

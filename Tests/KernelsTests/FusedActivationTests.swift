@@ -18,6 +18,23 @@ final class FusedActivationTests: XCTestCase {
         }
     }
 
+    func testGELUKeepsItsRelativeAccuracyWhereItIsTiny() {
+        let x = (0..<20_000).map { Float(-13 + Double($0) * 0.0013) }  // −13 ... 13
+        var y = [Float](repeating: 0, count: x.count)
+        gelu(x, &y, count: x.count)
+        for i in x.indices {
+            let v = Double(x[i]), exact = v * 0.5 * erfc(-v / 2.0.squareRoot())
+            // The float rounding of u² = x²/2 in e^(−u²) costs about u² · 6e-8 relative.
+            XCTAssertEqual(Double(y[i]), exact, accuracy: (1e-6 + 1.5e-7 * v * v) * abs(exact) + 1e-37, "x = \(v)")
+        }
+        var special: [Float] = [.nan, .infinity, -.infinity, 0, -0.0]
+        gelu(special, &special, count: special.count)
+        XCTAssertTrue(special[0].isNaN)
+        XCTAssertEqual(special[1], .infinity)
+        XCTAssertTrue(special[2].isNaN, "−∞ · 0, as the exported formula gives")
+        XCTAssertEqual(Array(special[3...]), [0, 0])
+    }
+
     func testGLUMultipliesTheFirstHalfByTheSigmoidOfTheSecond() {
         let outer = 3, half = 5, inner = 7_001
         let x = signal(outer * 2 * half * inner, 0.377)

@@ -1,0 +1,79 @@
+/// A double-precision mean held as two floats, so that `x − mean` costs two float subtractions yet stays exact
+/// to float precision even when the mean is large next to the spread (`x − high` is exact for `x` near the mean).
+struct SplitMean {
+    let high: Float
+    let low: Float
+
+    init(_ mean: Double) {
+        high = Float(mean)
+        low = Float(mean - Double(high))
+    }
+
+    @inline(__always)
+    func centre(_ x: Float) -> Float { (x - high) - low }
+
+    @inline(__always)
+    func centre(_ x: SIMD8<Float>) -> SIMD8<Float> { (x - high) - low }
+}
+
+/// Mean and `1 / sqrt(variance + epsilon)` (biased variance) of `count` floats, in two passes, each over `chunks`
+/// contiguous parts run on separate cores (1: on the caller's thread). The first pass sums `x − x[0]`, so its
+/// float rounding scales with the spread, not with the mean; the second sums squares of `x − mean`. Both use
+/// `blockedSum`, and the mean and variance are formed in double precision.
+func meanAndInverseStd(_ x: UnsafePointer<Float>, count: Int, epsilon: Float, chunks: Int = 1) -> (SplitMean, Float) {
+    guard count > 0 else { return (SplitMean(0), 1 / epsilon.squareRoot()) }
+    let pivot = x[0]
+    let shift = Double(pivot) + chunkedSum(x, count: count, chunks: chunks) { $0 - pivot } / Double(count)
+    let mean = SplitMean(shift)
+    let variance = chunkedSum(x, count: count, chunks: chunks) { let d = mean.centre($0); return d * d } / Double(count)
+    return (mean, Float(1 / (variance + Double(epsilon)).squareRoot()))
+}
+
+/// `blockedSum` over `chunks` contiguous parts of `x` on separate cores, the parts' sums added in order.
+@inline(__always)
+private func chunkedSum(_ x: UnsafePointer<Float>, count: Int, chunks: Int,
+                        _ term: @escaping (SIMD8<Float>) -> SIMD8<Float>) -> Double {
+    guard chunks > 1 else { return blockedSum(x, count: count, term) }
+    return withUnsafeTemporaryAllocation(of: Double.self, capacity: chunks) { sums in
+        let input = UncheckedSendable(x), partials = UncheckedSendable(sums.baseAddress!)
+        parallelRanges(chunks) { parts in
+            for part in parts {
+                let start = count * part / chunks, end = count * (part + 1) / chunks
+                partials.value[part] = blockedSum(input.value + start, count: end - start, term)
+            }
+        }
+        return sums.reduce(0, +)
+    }
+}
+
+/// Σ `term(x[i])` over `count` floats: eight float lanes within blocks of 256 values, the blocks' sums added in
+/// double precision. Float rounding stays within a block, and the sum runs at vector speed rather than at the
+/// latency of one serial double addition per value.
+@inline(__always)
+func blockedSum(_ x: UnsafePointer<Float>, count: Int, _ term: (SIMD8<Float>) -> SIMD8<Float>) -> Double {
+    @inline(__always) func load(_ i: Int) -> SIMD8<Float> { UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self) }
+    let whole = count & ~7
+    var total = 0.0
+    var i = 0
+    while i < whole {
+        let end = min(whole, i + 256)
+        var a = SIMD8<Float>(), b = SIMD8<Float>()
+        while i + 16 <= end {
+            a += term(load(i))
+            b += term(load(i + 8))
+            i += 16
+        }
+        if i < end {
+            a += term(load(i))
+            i += 8
+        }
+        total += Double((a + b).sum())
+    }
+    if i < count {
+        var tail = SIMD8<Float>()
+        for j in 0..<(count - i) { tail[j] = x[i + j] }
+        let terms = term(tail)
+        for j in 0..<(count - i) { total += Double(terms[j]) }
+    }
+    return total
+}
