@@ -27,15 +27,14 @@ extension NodeContext {
             guard known.allSatisfy({ $0 >= 0 }), shape.filter({ $0 == -1 }).count == 1 else {
                 throw invalid("target shape \(requested) is malformed")
             }
-            let product = known.reduce(1, *)
-            guard product > 0, count % product == 0 else {
+            guard let product = acceptedElementCount(known, x.dataType), product > 0, count % product == 0 else {
                 throw invalid("cannot reshape \(x.shape) to \(requested)")
             }
             shape[inferred] = count / product
         }
-        guard shape.allSatisfy({ $0 >= 0 }), shape.reduce(1, *) == count else {
-            throw invalid("cannot reshape \(x.shape) to \(requested)")
-        }
+        guard shape.allSatisfy({ $0 >= 0 }) else { throw invalid("cannot reshape \(x.shape) to \(requested)") }
+        try checkOutput(0, x.dataType, shape)  // before its extents are multiplied
+        guard shape.reduce(1, *) == count else { throw invalid("cannot reshape \(x.shape) to \(requested)") }
         return LoweredNode(.reshape, inputs: [0], output: (x.dataType, shape))
     }
 
@@ -274,10 +273,9 @@ extension NodeContext {
         // give infinite, NaN or astronomically distant bounds.
         let steps = ((l - s) / d).rounded(.up)
         guard steps.isFinite else { throw invalid("start \(s), limit \(l) and delta \(d) give no finite length") }
-        guard steps <= Double(maximumTensorBytes / 8) else {
-            throw EngineError.tooLarge(value: node.outputs.first ?? name, bytes: maximumTensorBytes)
+        guard let count = Int(exactly: max(0, steps)) else {
+            throw EngineError.tooLarge(value: outputName(0), size: "\(start.dataType) [\(steps)]")
         }
-        let count = max(0, Int(steps))
         return LoweredNode(.range, inputs: [0, 1, 2], output: (start.dataType, [count]))
     }
 
