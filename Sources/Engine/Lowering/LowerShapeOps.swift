@@ -148,7 +148,8 @@ extension NodeContext {
             let size = (extent + count - 1) / count
             sizes = (0..<count).map { min(size, max(0, extent - $0 * size)) }
         }
-        guard sizes.count == pieces, sizes.allSatisfy({ $0 >= 0 }), sizes.reduce(0, +) == extent else {
+        guard sizes.count == pieces, sizes.allSatisfy({ $0 >= 0 }),
+              try sum(sizes, of: "the split sizes") == extent else {
             throw invalid("split sizes \(sizes) do not cover axis \(axis) of \(x.shape) in \(pieces) outputs")
         }
         let outputs = sizes.map { size -> (DataType, [Int]) in
@@ -171,7 +172,7 @@ extension NodeContext {
                   part.shape.indices.allSatisfy({ $0 == axis || part.shape[$0] == first.shape[$0] }) else {
                 throw invalid("input shapes \(parts.map(\.shape)) do not concatenate on axis \(axis)")
             }
-            shape[axis] += part.shape[axis]
+            shape[axis] = try sum([shape[axis], part.shape[axis]], of: "the concatenated extent")
         }
         return LoweredNode(.concat(axis: axis), inputs: Array(parts.indices), output: (first.dataType, shape))
     }
@@ -213,7 +214,12 @@ extension NodeContext {
             begin[axis] = pads[i]
             end[axis] = pads[i + axes.count]
         }
-        let shape = x.shape.indices.map { x.shape[$0] + begin[$0] + end[$0] }
+        // A crop takes at most the whole axis, so every pad is bounded by the extents and the kernel's index
+        // arithmetic stays in range.
+        guard x.shape.indices.allSatisfy({ begin[$0] >= -x.shape[$0] && end[$0] >= -x.shape[$0] }) else {
+            throw invalid("pads \(pads) crop more than \(x.shape) holds")
+        }
+        let shape = try x.shape.indices.map { try sum([x.shape[$0], begin[$0], end[$0]], of: "the padded extent") }
         guard shape.allSatisfy({ $0 >= 0 }) else { throw invalid("pads \(pads) crop \(x.shape) below zero") }
         if mode == .reflect {
             for axis in 0..<rank where (begin[axis] > 0 || end[axis] > 0)
@@ -235,8 +241,8 @@ extension NodeContext {
         guard repeats.count == x.shape.count, repeats.allSatisfy({ $0 >= 0 }) else {
             throw invalid("repeats \(repeats) do not fit \(x.shape)")
         }
-        return LoweredNode(.tile(repeats: repeats), inputs: [0],
-                           output: (x.dataType, zip(x.shape, repeats).map { $0 * $1 }))
+        let shape = try zip(x.shape, repeats).map { try product([$0, $1], of: "the tiled extent") }
+        return LoweredNode(.tile(repeats: repeats), inputs: [0], output: (x.dataType, shape))
     }
 
     /// ONNX `Expand` to a constant shape (numpy broadcasting both ways).
