@@ -89,6 +89,27 @@ final class HostileModelFileTests: XCTestCase {
         ])
     }
 
+    func testSumsProductsAndIndicesTheLoaderWorksOutAreChecked() throws {
+        let x = M.floatInput("x", [1, 1, 4]), w = M.floats("w", [0, 0, 0], dims: [1, 1, 3])
+        try assertEachRefused([
+            ("parameters-without-data", M.model(nodes: [M.node("Identity", ["z"], ["y"])], inputs: [M.floatInput("z", [1])],
+                                                initializers: [M.floatsWithoutData("x", dims: [huge]),
+                                                               M.floatsWithoutData("w", dims: [huge])])),
+            ("empty-but-overflowing", M.model(nodes: [M.node("Transpose", ["x"], ["y"])],
+                                              initializers: [M.floats("x", [], dims: [huge, huge, 0])])),
+            ("pad-crop-and-grow", M.model(nodes: [M.node("Pad", ["x", "p"], ["y"])],
+                                          initializers: [M.floats("x", [1, 2]), M.int64s("p", [.min, .max])])),
+            ("split-sizes", M.model(nodes: [M.node("Split", ["x", "s"], ["y", "z"])], inputs: [M.floatInput("x", [4])],
+                                    initializers: [M.int64s("s", [huge, huge])])),
+            ("conv-transpose-output-padding", M.model(nodes: [M.node("ConvTranspose", ["x", "w"], ["y"],
+                                                                     ints: ["output_padding": []])],
+                                                      inputs: [x], initializers: [w])),
+            ("conv-transpose-output-shape", M.model(nodes: [M.node("ConvTranspose", ["x", "w"], ["y"],
+                                                                   ints: ["output_shape": []])],
+                                                    inputs: [x], initializers: [w])),
+        ])
+    }
+
     func testAStepLongerThanTheAxisTakesOneElement() throws {
         let path = scratch.appendingPathComponent("slice-step.onnx").path
         try Data(M.model(nodes: [M.node("Slice", ["x", "s", "e", "a", "t"], ["y"])], inputs: [M.floatInput("x", [4])],
