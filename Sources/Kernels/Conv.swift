@@ -74,7 +74,7 @@ private func im2colTile(_ g: ConvGeometry, _ x: UnsafePointer<Float>, _ col: Uns
                         var iw = ow * g.strideWidth - g.padLeft + kw * g.dilationWidth
                         for r in 0..<run {
                             dst[j + r] = iw >= 0 && iw < g.inWidth ? src[iw] : 0
-                            iw += g.strideWidth
+                            iw &+= g.strideWidth  // may wrap past the last tap (a stride near Int.max): never read
                         }
                     }
                     j += run
