@@ -120,6 +120,20 @@ final class HostileModelFileTests: XCTestCase {
         XCTAssertTrue(result.standardOutput.contains("y  float32 [1]"), result.standardOutput)
     }
 
+    func testAStrideLongerThanTheInputTakesOneTap() throws {
+        // All constant, so loading folds the convolution: the kernel meets the stride, not just the shape arithmetic.
+        let w = M.floats("w", [1, 2, 3], dims: [1, 1, 3])
+        for (op, x, shape) in [("Conv", M.floats("x", [1, 2, 3, 4], dims: [1, 1, 4]), "[1, 1, 1]"),
+                               ("ConvTranspose", M.floats("x", [1], dims: [1, 1, 1]), "[1, 1, 3]")] {
+            let path = scratch.appendingPathComponent("\(op)-stride.onnx").path
+            try Data(M.model(nodes: [M.node(op, ["x", "w"], ["y"], ints: ["strides": [.max]])], initializers: [x, w]))
+                .write(to: URL(fileURLWithPath: path))
+            let result = try swdemucs(["inspect", path])
+            XCTAssertEqual(result.status, 0, "\(op): \(result.standardError.prefix(300))")
+            XCTAssertTrue(result.standardOutput.contains("y  float32 \(shape)"), "\(op): \(result.standardOutput)")
+        }
+    }
+
     func testABundleWhoseModelTakesAnotherShapeIsRefusedNamingTheFile() throws {
         let tiny = fixturesDirectory.appendingPathComponent("tiny-htdemucs")
         let bundle = scratch.appendingPathComponent("mislabelled")
