@@ -23,8 +23,9 @@ public enum EngineError: Error, CustomStringConvertible, Equatable {
     case wrongInputCount(expected: [String], got: Int)
     /// `run` was asked to stop before it finished.
     case stopped
-    /// A tensor would be larger than the engine accepts.
-    case tooLarge(value: String, bytes: Int)
+    /// A tensor would be larger than the engine accepts; `size` is what the file asks for, such as
+    /// `float32 [1099511627776, 1099511627776]`.
+    case tooLarge(value: String, size: String)
 
     public var description: String {
         switch self {
@@ -51,8 +52,8 @@ public enum EngineError: Error, CustomStringConvertible, Equatable {
             return "the model has \(expected.count) input(s) (\(expected.joined(separator: ", "))), got \(got) tensor(s)"
         case .stopped:
             return "stopped before the run finished"
-        case let .tooLarge(value, bytes):
-            return "value '\(value)' would need \(bytes) bytes, more than the engine accepts"
+        case let .tooLarge(value, size):
+            return "value '\(value)' (\(size)) is larger than the engine accepts (\(maximumTensorBytes >> 30) GiB)"
         }
     }
 }

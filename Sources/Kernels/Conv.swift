@@ -121,16 +121,17 @@ private func unfoldRow(_ g: ConvGeometry, plane: UnsafePointer<Float>, kh: Int, 
             let first = ow * g.strideWidth - g.padLeft + kw * g.dilationWidth  // input column of the run's first tap
             let sw = g.strideWidth
             // Taps r in lo ..< hi read inside the row: first + r·sw in 0 ..< inWidth.
-            let lo = min(run, first >= 0 ? 0 : (-first + sw - 1) / sw)
+            // (Written so that no step overflows even for strides near Int.max, which hostile files can declare.)
+            let lo = first >= 0 ? 0 : min(run, (-first - 1) / sw + 1)
             let hi = max(lo, min(run, first > g.inWidth - 1 ? 0 : (g.inWidth - 1 - first) / sw + 1))
             out.update(repeating: 0, count: lo)
             if sw == 1 {
                 out.advanced(by: lo).update(from: src + first + lo, count: hi - lo)
-            } else {
+            } else if lo < hi {
                 var iw = first + lo * sw
                 for r in lo..<hi {
                     out[r] = src[iw]
-                    iw += sw
+                    iw &+= sw  // may wrap past the last tap: never read
                 }
             }
             out.advanced(by: hi).update(repeating: 0, count: run - hi)

@@ -57,7 +57,7 @@ private func col2imTile(_ g: ConvGeometry, _ col: UnsafePointer<Float>, _ y: Uns
                         var ow = iw * g.strideWidth - g.padLeft + kw * g.dilationWidth
                         for r in 0..<run {
                             if ow >= 0 && ow < g.outWidth { dst[ow] += src[j + r] }
-                            ow += g.strideWidth
+                            ow &+= g.strideWidth  // may wrap past the last tap (a stride near Int.max): never read
                         }
                     }
                     j += run

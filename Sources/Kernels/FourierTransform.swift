@@ -37,11 +37,21 @@ public struct FourierTransform: Sendable {
     /// Floats per input value: 2 when complex, else 1.
     public var inputComponents: Int { complexInput ? 2 : 1 }
     /// Floats per output value: 1 for a one-sided inverse (real output), else 2.
-    public var outputComponents: Int { inverse && onesided ? 1 : 2 }
+    public var outputComponents: Int { layout.components }
     /// Input values a line contributes: `N/2 + 1` bins for a one-sided inverse, else `N`.
     public var inputCount: Int { inverse && onesided ? length / 2 + 1 : length }
     /// Output values per line: `N/2 + 1` bins for a one-sided forward transform, else `N`.
-    public var outputCount: Int { onesided && !inverse ? length / 2 + 1 : length }
+    public var outputCount: Int { layout.count }
+
+    /// `outputCount` and `outputComponents` of a transform, known before its plan is made (so that a caller can
+    /// check the output's size first when the length comes from a file).
+    public static func outputLayout(length: Int, inverse: Bool, onesided: Bool) -> (count: Int, components: Int) {
+        (onesided && !inverse ? length / 2 + 1 : length, inverse && onesided ? 1 : 2)
+    }
+
+    private var layout: (count: Int, components: Int) {
+        Self.outputLayout(length: length, inverse: inverse, onesided: onesided)
+    }
 
     /// Floats of scratch `transform` uses: two lines of `N + 1` floats and the FFT's own.
     public var scratchCount: Int {

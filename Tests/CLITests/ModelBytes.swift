@@ -36,6 +36,11 @@ enum ModelBytes {
         tensor(name, type: 1, dims: dims ?? [Int64(values.count)], raw: values.flatMap { littleEndian($0.bitPattern) })
     }
 
+    /// A float `TensorProto` that declares `dims` but holds no data (the reader accepts it; its payload is an error).
+    static func floatsWithoutData(_ name: String, dims: [Int64]) -> [UInt8] {
+        dims.flatMap { varintField(1, $0) } + varintField(2, 1) + field(8, Array(name.utf8))
+    }
+
     /// A float graph input of fixed shape `dims`.
     static func floatInput(_ name: String, _ dims: [Int64]) -> [UInt8] {
         let shape = dims.flatMap { field(1, varintField(1, $0)) }

@@ -39,7 +39,9 @@ struct GraphBuilder {
         statistics.producer = [model.producerName, model.producerVersion].filter { !$0.isEmpty }.joined(separator: " ")
         for proto in model.graph.initializers {
             initializers[proto.name] = proto
-            statistics.parameterCount += proto.elementCount
+            // Tensors of types the engine cannot compute with are not parameters; a node that reads one is refused.
+            guard let type = DataType(onnx: proto.dataType) else { continue }
+            statistics.parameterCount += try checkedElementCount(proto.dims, type, value: proto.name)
         }
     }
 
@@ -58,6 +60,7 @@ struct GraphBuilder {
             guard let elementType = input.elementType, let type = DataType(onnx: elementType) else {
                 throw EngineError.model("graph input '\(input.name)' has an element type the engine does not support")
             }
+            try checkedElementCount(shape, type, value: input.name)
             let id = graph.addValue(Value(name: input.name, dataType: type, shape: shape))
             graph.inputs.append(id)
             ids[input.name] = id
@@ -115,12 +118,7 @@ struct GraphBuilder {
             throw EngineError.unsupportedOp(node: node.name, opType: node.opType, domain: node.domain, opset: opset)
         }
         let lowered = try context.lower()
-        for (i, (type, shape)) in lowered.outputs.enumerated() {
-            let count = shape.reduce(1) { $0.multipliedReportingOverflow(by: $1).partialValue }
-            if count > maximumTensorBytes / type.byteWidth || shape.contains(where: { $0 < 0 }) {
-                throw EngineError.tooLarge(value: i < node.outputs.count ? node.outputs[i] : node.name, bytes: count)
-            }
-        }
+        for (i, (type, shape)) in lowered.outputs.enumerated() { try context.checkOutput(i, type, shape) }
         let inputs = lowered.dataInputs.map { operands[$0]! }
         if lowered.op.readsOnlyShapes || inputs.allSatisfy({ $0.constant != nil }) {
             let results: [Tensor]

@@ -24,8 +24,8 @@ extension NodeContext {
             throw invalid("strides \(strides), dilations \(dilations), pads \(pads) or group \(groups) do not fit")
         }
         let inChannels = x.shape[1]
-        let outChannels = transposed ? w.shape[1] * groups : w.shape[0]
-        let weightInChannels = transposed ? w.shape[0] : w.shape[1] * groups
+        let outChannels = transposed ? try product([w.shape[1], groups], of: "the output channels") : w.shape[0]
+        let weightInChannels = transposed ? w.shape[0] : try product([w.shape[1], groups], of: "the input channels")
         guard weightInChannels == inChannels, inChannels % groups == 0, outChannels % groups == 0 else {
             throw invalid("weight \(w.shape) does not fit \(inChannels) input channels in \(groups) group(s)")
         }
@@ -33,44 +33,62 @@ extension NodeContext {
             throw invalid("bias shape \(b.shape) should be [\(outChannels)]")
         }
         let inSpatial = Array(x.shape.dropFirst(2))
-        let span = (0..<spatialRank).map { (kernel[$0] - 1) * dilations[$0] + 1 }
+        guard inSpatial.allSatisfy({ $0 > 0 }), kernel.allSatisfy({ $0 > 0 }) else {
+            throw invalid("input \(x.shape) or kernel \(kernel) is empty")
+        }
+        // Pads, strides and dilations are any positive numbers the file holds: every sum and product is checked.
+        let span = try (0..<spatialRank).map {
+            try sum([try product([kernel[$0] - 1, dilations[$0]], of: "the dilated kernel extent"), 1],
+                    of: "the dilated kernel extent")
+        }
         var outSpatial = [Int]()
         let autoPad = try string("auto_pad", default: "NOTSET")
+        // Splits `total` padding of axis `a` between its two ends as `auto_pad` says.
+        func splitPadding(_ total: Int, axis a: Int) {
+            let small = total / 2, large = total - total / 2
+            (pads[a], pads[a + spatialRank]) = autoPad == "SAME_UPPER" ? (small, large) : (large, small)
+        }
         if transposed {
             let outputPadding = try ints("output_padding") ?? Array(repeating: 0, count: spatialRank)
-            let full = (0..<spatialRank).map { strides[$0] * (inSpatial[$0] - 1) + outputPadding[$0] + span[$0] }
+            guard outputPadding.count == spatialRank, outputPadding.allSatisfy({ $0 >= 0 }) else {
+                throw invalid("output_padding \(outputPadding) does not fit \(spatialRank) spatial axes")
+            }
+            let full = try (0..<spatialRank).map {
+                try sum([try product([strides[$0], inSpatial[$0] - 1], of: "the strided input extent"),
+                         outputPadding[$0], span[$0]], of: "the full output extent")
+            }
             if let outputShape = try ints("output_shape") {
                 let target = Array(outputShape.suffix(spatialRank))
-                for a in 0..<spatialRank {
-                    let total = full[a] - target[a]
-                    let small = total / 2, large = total - total / 2
-                    (pads[a], pads[a + spatialRank]) = autoPad == "SAME_UPPER" ? (small, large) : (large, small)
+                guard target.count == spatialRank, target.allSatisfy({ $0 > 0 }) else {
+                    throw invalid("output_shape \(outputShape) does not fit \(spatialRank) spatial axes")
                 }
+                for a in 0..<spatialRank { splitPadding(full[a] - target[a], axis: a) }
             } else if autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER" {
                 for a in 0..<spatialRank {
-                    let total = full[a] - inSpatial[a] * strides[a]
-                    let small = total / 2, large = total - total / 2
-                    (pads[a], pads[a + spatialRank]) = autoPad == "SAME_UPPER" ? (small, large) : (large, small)
+                    splitPadding(full[a] - (try product([inSpatial[a], strides[a]], of: "the strided input extent")),
+                                 axis: a)
                 }
             } else if autoPad != "NOTSET" && autoPad != "VALID" {
                 throw unsupported("auto_pad \(autoPad)")
             }
-            outSpatial = (0..<spatialRank).map { full[$0] - pads[$0] - pads[$0 + spatialRank] }
+            outSpatial = try (0..<spatialRank).map {
+                try sum([full[$0], -pads[$0], -pads[$0 + spatialRank]], of: "the cropped output extent")
+            }
         } else {
             switch autoPad {
             case "NOTSET": break
             case "VALID": pads = Array(repeating: 0, count: 2 * spatialRank)
             case "SAME_UPPER", "SAME_LOWER":
                 for a in 0..<spatialRank {
-                    let out = (inSpatial[a] + strides[a] - 1) / strides[a]
-                    let total = max(0, (out - 1) * strides[a] + span[a] - inSpatial[a])
-                    let small = total / 2, large = total - total / 2
-                    (pads[a], pads[a + spatialRank]) = autoPad == "SAME_UPPER" ? (small, large) : (large, small)
+                    let out = try sum([inSpatial[a], strides[a] - 1], of: "the strided input extent") / strides[a]
+                    let total = try sum([(out - 1) * strides[a], span[a], -inSpatial[a]], of: "the padding")
+                    splitPadding(max(0, total), axis: a)
                 }
             default: throw unsupported("auto_pad \(autoPad)")
             }
-            outSpatial = (0..<spatialRank).map {
-                (inSpatial[$0] + pads[$0] + pads[$0 + spatialRank] - span[$0]) / strides[$0] + 1
+            outSpatial = try (0..<spatialRank).map {
+                try sum([inSpatial[$0], pads[$0], pads[$0 + spatialRank], -span[$0]], of: "the padded input extent")
+                    / strides[$0] + 1
             }
         }
         guard outSpatial.allSatisfy({ $0 > 0 }) else {

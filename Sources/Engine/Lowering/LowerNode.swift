@@ -83,7 +83,7 @@ extension NodeContext {
         case "ConstantOfShape":
             let value = try node.attribute("value").map { attribute -> Tensor in
                 guard case .tensor(let proto) = attribute else { throw invalid("value must be a tensor") }
-                let tensor = try Tensor(proto)
+                let tensor = try attributeTensor(proto, "value")
                 guard tensor.elementCount == 1 else { throw invalid("value must hold one element") }
                 return tensor.reshaped([])
             } ?? Tensor(shape: [], floats: [0])
@@ -106,7 +106,7 @@ extension NodeContext {
     func constantValue() throws -> Tensor {
         guard let attribute = node.attributes.first else { throw invalid("has no value") }
         switch attribute.value {
-        case .tensor(let proto): return try Tensor(proto)
+        case .tensor(let proto): return try attributeTensor(proto, attribute.name)
         case .float(let f): return Tensor(shape: [], floats: [f])
         case .floats(let f): return Tensor(shape: [f.count], floats: f)
         case .int(let i): return Tensor(shape: [], int64s: [i])

@@ -27,15 +27,14 @@ extension NodeContext {
             guard known.allSatisfy({ $0 >= 0 }), shape.filter({ $0 == -1 }).count == 1 else {
                 throw invalid("target shape \(requested) is malformed")
             }
-            let product = known.reduce(1, *)
-            guard product > 0, count % product == 0 else {
+            guard let product = acceptedElementCount(known, x.dataType), product > 0, count % product == 0 else {
                 throw invalid("cannot reshape \(x.shape) to \(requested)")
             }
             shape[inferred] = count / product
         }
-        guard shape.allSatisfy({ $0 >= 0 }), shape.reduce(1, *) == count else {
-            throw invalid("cannot reshape \(x.shape) to \(requested)")
-        }
+        guard shape.allSatisfy({ $0 >= 0 }) else { throw invalid("cannot reshape \(x.shape) to \(requested)") }
+        try checkOutput(0, x.dataType, shape)  // before its extents are multiplied
+        guard shape.reduce(1, *) == count else { throw invalid("cannot reshape \(x.shape) to \(requested)") }
         return LoweredNode(.reshape, inputs: [0], output: (x.dataType, shape))
     }
 
@@ -149,7 +148,8 @@ extension NodeContext {
             let size = (extent + count - 1) / count
             sizes = (0..<count).map { min(size, max(0, extent - $0 * size)) }
         }
-        guard sizes.count == pieces, sizes.allSatisfy({ $0 >= 0 }), sizes.reduce(0, +) == extent else {
+        guard sizes.count == pieces, sizes.allSatisfy({ $0 >= 0 }),
+              try sum(sizes, of: "the split sizes") == extent else {
             throw invalid("split sizes \(sizes) do not cover axis \(axis) of \(x.shape) in \(pieces) outputs")
         }
         let outputs = sizes.map { size -> (DataType, [Int]) in
@@ -172,7 +172,7 @@ extension NodeContext {
                   part.shape.indices.allSatisfy({ $0 == axis || part.shape[$0] == first.shape[$0] }) else {
                 throw invalid("input shapes \(parts.map(\.shape)) do not concatenate on axis \(axis)")
             }
-            shape[axis] += part.shape[axis]
+            shape[axis] = try sum([shape[axis], part.shape[axis]], of: "the concatenated extent")
         }
         return LoweredNode(.concat(axis: axis), inputs: Array(parts.indices), output: (first.dataType, shape))
     }
@@ -214,7 +214,12 @@ extension NodeContext {
             begin[axis] = pads[i]
             end[axis] = pads[i + axes.count]
         }
-        let shape = x.shape.indices.map { x.shape[$0] + begin[$0] + end[$0] }
+        // A crop takes at most the whole axis, so every pad is bounded by the extents and the kernel's index
+        // arithmetic stays in range.
+        guard x.shape.indices.allSatisfy({ begin[$0] >= -x.shape[$0] && end[$0] >= -x.shape[$0] }) else {
+            throw invalid("pads \(pads) crop more than \(x.shape) holds")
+        }
+        let shape = try x.shape.indices.map { try sum([x.shape[$0], begin[$0], end[$0]], of: "the padded extent") }
         guard shape.allSatisfy({ $0 >= 0 }) else { throw invalid("pads \(pads) crop \(x.shape) below zero") }
         if mode == .reflect {
             for axis in 0..<rank where (begin[axis] > 0 || end[axis] > 0)
@@ -236,8 +241,8 @@ extension NodeContext {
         guard repeats.count == x.shape.count, repeats.allSatisfy({ $0 >= 0 }) else {
             throw invalid("repeats \(repeats) do not fit \(x.shape)")
         }
-        return LoweredNode(.tile(repeats: repeats), inputs: [0],
-                           output: (x.dataType, zip(x.shape, repeats).map { $0 * $1 }))
+        let shape = try zip(x.shape, repeats).map { try product([$0, $1], of: "the tiled extent") }
+        return LoweredNode(.tile(repeats: repeats), inputs: [0], output: (x.dataType, shape))
     }
 
     /// ONNX `Expand` to a constant shape (numpy broadcasting both ways).
@@ -274,10 +279,9 @@ extension NodeContext {
         // give infinite, NaN or astronomically distant bounds.
         let steps = ((l - s) / d).rounded(.up)
         guard steps.isFinite else { throw invalid("start \(s), limit \(l) and delta \(d) give no finite length") }
-        guard steps <= Double(maximumTensorBytes / 8) else {
-            throw EngineError.tooLarge(value: node.outputs.first ?? name, bytes: maximumTensorBytes)
+        guard let count = Int(exactly: max(0, steps)) else {
+            throw EngineError.tooLarge(value: outputName(0), size: "\(start.dataType) [\(steps)]")
         }
-        let count = max(0, Int(steps))
         return LoweredNode(.range, inputs: [0, 1, 2], output: (start.dataType, [count]))
     }
 

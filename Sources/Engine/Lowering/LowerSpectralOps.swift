@@ -18,11 +18,12 @@ extension NodeContext {
         let length = optionalInput(1) == nil ? (inverse && onesided ? 2 * (extent - 1) : extent)
                                               : try constantInt(1, role: "dft_length")
         guard length >= 1 else { throw invalid("DFT length \(length) is not positive") }
+        var shape = x.shape
+        (shape[axis], shape[rank - 1]) = FourierTransform.outputLayout(length: length, inverse: inverse,
+                                                                       onesided: onesided)
+        try checkOutput(0, .float32, shape)  // before a plan for `length` is made
         let transform = FourierTransform(length: length, complexInput: x.shape[rank - 1] == 2, inverse: inverse,
                                          onesided: onesided)
-        var shape = x.shape
-        shape[axis] = transform.outputCount
-        shape[rank - 1] = transform.outputComponents
         let op = Op.dft(transform, outer: x.shape[..<axis].reduce(1, *), axisLength: extent,
                         inner: x.shape[(axis + 1)..<(rank - 1)].reduce(1, *))
         return LoweredNode(op, inputs: [0], output: (.float32, shape))

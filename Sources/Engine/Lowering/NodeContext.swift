@@ -69,6 +69,13 @@ struct NodeContext {
         return s
     }
 
+    /// The tensor attribute `attribute` holds, in engine storage; errors call an unnamed one `node.attribute`.
+    func attributeTensor(_ proto: TensorProto, _ attribute: String) throws -> Tensor {
+        var named = proto
+        if named.name.isEmpty { named.name = "\(name).\(attribute)" }
+        return try Tensor(named)
+    }
+
     // MARK: Constant inputs
 
     /// The integer contents of a constant input (shape, axes, pads, …); an error if it is computed at run time.

@@ -13,19 +13,13 @@ extension DataType {
     }
 }
 
-/// The largest tensor the engine will create, in bytes (16 GiB): a guard against hostile shapes.
-let maximumTensorBytes = 1 << 34
-
 extension Tensor {
     /// Copies an ONNX tensor into engine storage, widening or narrowing its elements to the engine type.
     init(_ proto: TensorProto) throws {
         guard let type = DataType(onnx: proto.dataType), let width = proto.dataType.byteWidth else {
             throw EngineError.model("tensor '\(proto.name)' has element type \(proto.dataType), which the engine does not support")
         }
-        let bytes = proto.elementCount.multipliedReportingOverflow(by: type.byteWidth)
-        guard !bytes.overflow, bytes.partialValue <= maximumTensorBytes else {
-            throw EngineError.tooLarge(value: proto.name, bytes: bytes.overflow ? Int.max : bytes.partialValue)
-        }
+        try checkedElementCount(proto.dims, type, value: proto.name)
         let payload: ByteView
         do {
             payload = try proto.payload()
