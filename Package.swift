@@ -1,8 +1,26 @@
 // swift-tools-version:6.0
+import Foundation
 import PackageDescription
 
-/// Compiler settings for the compute-heavy targets (kernels, engine, separator): `-O` in debug builds as well.
-let optimisedEvenInDebug: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
+/// True when the building machine is an x86-64 CPU with AVX2 and FMA (Haswell, 2013, and later), read from
+/// /proc/cpuinfo on Linux. `SWDEMUCS_PORTABLE=1` says no, for binaries meant to run on other machines.
+let buildMachineHasAVX2: Bool = {
+    #if arch(x86_64) && os(Linux)
+    guard ProcessInfo.processInfo.environment["SWDEMUCS_PORTABLE"] != "1",
+          let cpuinfo = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+          let flags = cpuinfo.split(separator: "\n").first(where: { $0.hasPrefix("flags") }) else { return false }
+    let set = Set(flags.split(separator: " "))
+    return set.contains("avx2") && set.contains("fma")
+    #else
+    return false
+    #endif
+}()
+
+/// Compiler settings for the compute-heavy targets (kernels, engine, separator): `-O` in debug builds as well, and
+/// 256-bit vector code (`-target-cpu haswell`) when the building machine has AVX2: the SIMD Swift kernels run
+/// their 8-lane vectors as one instruction instead of two SSE halves, about twice as fast.
+let computeSettings: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
+    + (buildMachineHasAVX2 ? [.unsafeFlags(["-target-cpu", "haswell"])] : [])
 
 let package = Package(
     name: "swdemucs",
@@ -28,15 +46,16 @@ let package = Package(
 
         // The ONNX protobuf-lite reader: wire format, model structs as views into a mapped file.
         .target(name: "ONNX"),
-        // Pure compute kernels over raw buffers with documented layouts. These three are optimised in debug builds:
-        // the tests run small models through them, and unoptimised they make `swift test` 5–10× slower.
-        .target(name: "Kernels", dependencies: ["COpenBLAS"], swiftSettings: optimisedEvenInDebug),
+        // Pure compute kernels over raw buffers with documented layouts. These three are optimised in debug builds
+        // (the tests run small models through them; unoptimised, `swift test` is 5–10× slower) and use AVX2 where
+        // the building machine has it (`computeSettings`).
+        .target(name: "Kernels", dependencies: ["COpenBLAS"], swiftSettings: computeSettings),
         // Typed op DAG, lowering from ONNX, folding, planning, execution.
-        .target(name: "Engine", dependencies: ["ONNX", "Kernels"], swiftSettings: optimisedEvenInDebug),
+        .target(name: "Engine", dependencies: ["ONNX", "Kernels"], swiftSettings: computeSettings),
         // Audio decoding, encoding and resampling through libsndfile and libsoxr.
         .target(name: "Audio", dependencies: ["CSndFile", "CSoxr"]),
         // HT-Demucs around the engine: model bundles and whole-track separation as demucs does it.
-        .target(name: "Demucs", dependencies: ["Engine", "Kernels", "Audio"], swiftSettings: optimisedEvenInDebug),
+        .target(name: "Demucs", dependencies: ["Engine", "Kernels", "Audio"], swiftSettings: computeSettings),
         // The command-line tool.
         .executableTarget(name: "swdemucs", dependencies: [
             "Engine", "Demucs", "Audio",

@@ -32,6 +32,12 @@ public enum Op: Sendable {
     case spectral(SpectralBasis, analysis: Bool, ConvGeometry)
     /// ONNX `MatMul` with rank ≥ 2 operands after 1-D promotion: a is `aBatch + [m, k]`, b is `bBatch + [k, n]`.
     case matMul(aBatch: [Int], bBatch: [Int], m: Int, k: Int, n: Int)
+    /// `a · w + bias` for a single weight matrix, made by `fuseLinear`. Inputs: a `[rows, k]` (any batch axes
+    /// folded into rows), w `[k, n]`, bias (n values).
+    case linear(rows: Int, k: Int, n: Int)
+    /// `a · s + r` with `s` one value per channel of an `[outer, channels, inner]` view, made by `fuseScaledAdd`.
+    /// Inputs: a, s, r.
+    case scaledAdd(outer: Int, channels: Int, inner: Int)
     /// `softmax(q · kT) · v` per head, made by `fuseAttention`. Inputs: q `[…, queries, depth]`,
     /// kT `[…, depth, keys]`, v `[…, keys, valueDepth]`.
     case attention(batch: Int, queries: Int, keys: Int, depth: Int, valueDepth: Int)
@@ -93,6 +99,8 @@ public enum Op: Sendable {
         case .convTranspose: "ConvTranspose"
         case .spectral(_, let analysis, _): analysis ? "Spectral.STFT" : "Spectral.iSTFT"
         case .matMul: "MatMul"
+        case .linear: "Linear"
+        case .scaledAdd: "ScaledAdd"
         case .attention: "Attention"
         case .gelu: "GELU"
         case .glu: "GLU"

@@ -67,6 +67,8 @@ public final class Session: @unchecked Sendable {
         fuseGELU(&graph)
         fuseGroupNorm(&graph)
         fuseGLU(&graph)
+        fuseLinear(&graph)
+        fuseScaledAdd(&graph)
         statistics.plannedOps = graph.nodes.reduce(into: [:]) { $0[$1.op.name, default: 0] += 1 }
         return (graph, statistics)
     }

@@ -34,3 +34,12 @@ public func batchedMatMul(a: UnsafePointer<Float>, aBatch: [Int], b: UnsafePoint
         }
     }
 }
+
+/// A linear layer: `output[r][j] = bias[j] + Σₖ a[r][k] · w[k][j]`, the product accumulated onto rows filled
+/// with the bias. `a` is `rows × k`, `w` `k × n`, `bias` `n` values, `output` `rows × n`; all dense. `output`
+/// must not alias an input.
+public func linear(a: UnsafePointer<Float>, w: UnsafePointer<Float>, bias: UnsafePointer<Float>,
+                   output: UnsafeMutablePointer<Float>, rows: Int, k: Int, n: Int) {
+    for r in 0..<rows { (output + r * n).update(from: bias, count: n) }
+    gemm(m: rows, n: n, k: k, a: a, lda: k, b: w, ldb: n, beta: 1, c: output, ldc: n)
+}

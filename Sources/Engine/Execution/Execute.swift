@@ -29,6 +29,12 @@ extension Op {
         case let .matMul(aBatch, bBatch, m, k, n):
             batchedMatMul(a: inputs[0].floats(), aBatch: aBatch, b: inputs[1].floats(), bBatch: bBatch,
                           output: out.floats(), m: m, k: k, n: n)
+        case let .linear(rows, k, n):
+            Kernels.linear(a: inputs[0].floats(), w: inputs[1].floats(), bias: inputs[2].floats(), output: out.floats(),
+                           rows: rows, k: k, n: n)
+        case let .scaledAdd(outer, channels, inner):
+            Kernels.scaledAdd(inputs[0].floats(), scale: inputs[1].floats(), residual: inputs[2].floats(),
+                              out.floats(), outer: outer, channels: channels, inner: inner)
         case let .attention(batch, queries, keys, depth, valueDepth):
             Kernels.attention(q: inputs[0].floats(), kT: inputs[1].floats(), v: inputs[2].floats(), out: out.floats(),
                               batch: batch, queries: queries, keys: keys, depth: depth, valueDepth: valueDepth,

@@ -33,3 +33,20 @@ func scalarConstant(_ graph: Graph, _ id: Int) -> Float? {
     guard let tensor = graph.constants[id], tensor.dataType == .float32, tensor.elementCount == 1 else { return nil }
     return tensor.floats()[0]
 }
+
+/// For a binary node with operands (a, b): the operand that is not `known`, if the other is `known`.
+func otherOperand(of node: Node, than known: Int) -> Int? {
+    node.inputs[0] == known ? node.inputs[1] : node.inputs[1] == known ? node.inputs[0] : nil
+}
+
+/// For a float constant that broadcasts over `shape` and varies along one axis only: that axis (the constant then
+/// holds `shape[axis]` values). Nil for anything else, including a single value.
+func soleVaryingAxis(_ graph: Graph, _ id: Int, over shape: [Int]) -> Int? {
+    guard let tensor = graph.constants[id], tensor.dataType == .float32, tensor.shape.count <= shape.count else {
+        return nil
+    }
+    let aligned = Array(repeating: 1, count: shape.count - tensor.shape.count) + tensor.shape
+    let varying = aligned.indices.filter { aligned[$0] != 1 }
+    guard varying.count == 1, aligned[varying[0]] == shape[varying[0]] else { return nil }
+    return varying[0]
+}

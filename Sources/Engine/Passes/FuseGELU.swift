@@ -3,10 +3,6 @@
 @discardableResult
 func fuseGELU(_ graph: inout Graph) -> Int {
     let readers = Readers(graph)
-    /// For a binary node with operands (a, b): the operand that is not `known`, if the other is `known`.
-    func other(_ node: Node, than known: Int) -> Int? {
-        node.inputs[0] == known ? node.inputs[1] : node.inputs[1] == known ? node.inputs[0] : nil
-    }
     var fused = 0
     for index in graph.nodes.indices {
         let div = graph.nodes[index]
@@ -16,12 +12,12 @@ func fuseGELU(_ graph: inout Graph) -> Int {
         guard graph.values[x].dataType == .float32,
               let erfIndex = readers.sole(div.outputs[0]), case .unary(.erf) = graph.nodes[erfIndex].op,
               let addIndex = readers.sole(graph.nodes[erfIndex].outputs[0]), case .binary(.add) = graph.nodes[addIndex].op,
-              let one = other(graph.nodes[addIndex], than: graph.nodes[erfIndex].outputs[0]),
+              let one = otherOperand(of: graph.nodes[addIndex], than: graph.nodes[erfIndex].outputs[0]),
               scalarConstant(graph, one) == 1,
               let mulIndex = readers.sole(graph.nodes[addIndex].outputs[0]), case .binary(.mul) = graph.nodes[mulIndex].op,
-              other(graph.nodes[mulIndex], than: graph.nodes[addIndex].outputs[0]) == x,
+              otherOperand(of: graph.nodes[mulIndex], than: graph.nodes[addIndex].outputs[0]) == x,
               let halfIndex = readers.sole(graph.nodes[mulIndex].outputs[0]), case .binary(.mul) = graph.nodes[halfIndex].op,
-              let half = other(graph.nodes[halfIndex], than: graph.nodes[mulIndex].outputs[0]),
+              let half = otherOperand(of: graph.nodes[halfIndex], than: graph.nodes[mulIndex].outputs[0]),
               scalarConstant(graph, half) == 0.5,
               graph.values[graph.nodes[halfIndex].outputs[0]].shape == graph.values[x].shape else { continue }
         graph.nodes[halfIndex].op = .gelu
