@@ -120,10 +120,8 @@ private func unfoldRow(_ g: ConvGeometry, plane: UnsafePointer<Float>, kh: Int, 
             let src = plane + ih * g.inWidth
             let first = ow * g.strideWidth - g.padLeft + kw * g.dilationWidth  // input column of the run's first tap
             let sw = g.strideWidth
-            // Taps r in lo ..< hi read inside the row: first + r·sw in 0 ..< inWidth.
-            // (Written so that no step overflows even for strides near Int.max, which hostile files can declare.)
-            let lo = first >= 0 ? 0 : min(run, (-first - 1) / sw + 1)
-            let hi = max(lo, min(run, first > g.inWidth - 1 ? 0 : (g.inWidth - 1 - first) / sw + 1))
+            let taps = inRangeTaps(first: first, stride: sw, count: run, limit: g.inWidth)
+            let (lo, hi) = (taps.lowerBound, taps.upperBound)
             out.update(repeating: 0, count: lo)
             if sw == 1 {
                 out.advanced(by: lo).update(from: src + first + lo, count: hi - lo)

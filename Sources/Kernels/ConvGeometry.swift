@@ -57,3 +57,13 @@ let unfoldTileBudget = 1 << 22
 func tileColumns(rows: Int, total: Int) -> Int {
     max(1, min(total, unfoldTileBudget / max(rows, 1)))
 }
+
+/// The taps `r` in `0 ..< count` whose position `first + r · stride` lies in `0 ..< limit` (a contiguous range,
+/// empty when none does). `stride` is positive; no step overflows, even for strides near `Int.max`, which hostile
+/// model files can declare.
+@inline(__always)
+func inRangeTaps(first: Int, stride: Int, count: Int, limit: Int) -> Range<Int> {
+    let lo = first >= 0 ? 0 : min(count, (-first - 1) / stride + 1)
+    let hi = max(lo, min(count, first > limit - 1 ? 0 : (limit - 1 - first) / stride + 1))
+    return lo..<hi
+}

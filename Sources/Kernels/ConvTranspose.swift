@@ -38,34 +38,51 @@ public func convTranspose2d(_ g: ConvGeometry, input: UnsafePointer<Float>, weig
 }
 
 /// Adds `col[(c, kh, kw) × columns]`, for input positions `start ..< start + columns`, into one group's output.
+/// Output channels are spread over the cores (each channel's plane is written by its own rows only); each input
+/// row's run of taps adds only its in-range part, without a test per tap.
 private func col2imTile(_ g: ConvGeometry, _ col: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
                         start: Int, columns: Int) {
-    var row = 0
-    for c in 0..<g.outChannelsPerGroup {
-        let plane = y + c * g.outSpatial
-        for kh in 0..<g.kernelHeight {
-            for kw in 0..<g.kernelWidth {
-                let src = col + row * columns
-                var ih = start / g.inWidth
-                var iw = start % g.inWidth
-                var j = 0
-                while j < columns {
-                    let oh = ih * g.strideHeight - g.padTop + kh * g.dilationHeight
-                    let run = min(columns - j, g.inWidth - iw)
-                    if oh >= 0 && oh < g.outHeight {
-                        let dst = plane + oh * g.outWidth
-                        var ow = iw * g.strideWidth - g.padLeft + kw * g.dilationWidth
-                        for r in 0..<run {
-                            if ow >= 0 && ow < g.outWidth { dst[ow] += src[j + r] }
-                            ow &+= g.strideWidth  // may wrap past the last tap (a stride near Int.max): never read
-                        }
-                    }
-                    j += run
-                    iw = 0
-                    ih += 1
-                }
-                row += 1
+    let unfolded = UncheckedSendable(col), output = UncheckedSendable(y)
+    parallelRanges(g.outChannelsPerGroup, minimumPerThread: max(1, (1 << 16) / max(columns * g.kernelArea, 1))) { range in
+        for c in range {
+            let plane = output.value + c * g.outSpatial
+            for tap in 0..<g.kernelArea {
+                let (kh, kw) = tap.quotientAndRemainder(dividingBy: g.kernelWidth)
+                foldRow(g, unfolded.value + (c * g.kernelArea + tap) * columns, into: plane, kh: kh, kw: kw,
+                        start: start, columns: columns)
             }
         }
+    }
+}
+
+/// Adds one col2im row — tap `(kh, kw)` for input positions `start ..< start + columns` — into an output plane.
+@inline(__always)
+private func foldRow(_ g: ConvGeometry, _ src: UnsafePointer<Float>, into plane: UnsafeMutablePointer<Float>,
+                     kh: Int, kw: Int, start: Int, columns: Int) {
+    var ih = start / g.inWidth
+    var iw = start % g.inWidth
+    var j = 0
+    while j < columns {
+        let oh = ih * g.strideHeight - g.padTop + kh * g.dilationHeight
+        let run = min(columns - j, g.inWidth - iw)
+        if oh >= 0 && oh < g.outHeight {
+            let dst = plane + oh * g.outWidth, from = src + j
+            let first = iw * g.strideWidth - g.padLeft + kw * g.dilationWidth  // output column of the run's first tap
+            let sw = g.strideWidth
+            let taps = inRangeTaps(first: first, stride: sw, count: run, limit: g.outWidth)
+            if sw == 1 {
+                let to = dst + first
+                for r in taps { to[r] += from[r] }
+            } else if !taps.isEmpty {
+                var ow = first + taps.lowerBound * sw
+                for r in taps {
+                    dst[ow] += from[r]
+                    ow &+= sw  // may wrap past the last tap: never read
+                }
+            }
+        }
+        j += run
+        iw = 0
+        ih += 1
     }
 }
