@@ -22,13 +22,8 @@ final class InterruptHandler {
         guard pipe(&ends) == 0 else { fatalError("cannot make a pipe for the interrupt handler") }
         (readEnd, writeEnd) = (ends[0], ends[1])
         for end in ends { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
-        let readEnd = readEnd
         source = DispatchSource.makeReadSource(fileDescriptor: readEnd, queue: .global())
-        source.setEventHandler {
-            var byte: UInt8 = 0
-            _ = read(readEnd, &byte, 1)
-            handler()
-        }
+        replaceHandler(handler)
         source.resume()
         interruptPipe = writeEnd
         interruptsSeen = 0
@@ -42,6 +37,16 @@ final class InterruptHandler {
             sigemptyset(&action.sa_mask)
             action.sa_flags = SA_RESTART
             sigaction(number, &action, nil)
+        }
+    }
+
+    /// Makes `handler` the one a later signal calls, with no moment in between where a signal kills the process.
+    func replaceHandler(_ handler: @escaping @Sendable () -> Void) {
+        let readEnd = readEnd
+        source.setEventHandler {
+            var byte: UInt8 = 0
+            _ = read(readEnd, &byte, 1)
+            handler()
         }
     }
 

@@ -108,16 +108,16 @@ struct Run: ParsableCommand {
         // Ctrl-C before the first track (the models take seconds to load) stops at once: nothing is written yet
         // but the folders made below, removed first. `_exit` skips exit handlers, which could wait on the
         // loader's BLAS threads.
-        let beforeWork = InterruptHandler {
+        let interrupt = InterruptHandler {
             folders.removeEmpty()
             FileHandle.standardError.write(Data("swdemucs: interrupted; no partial files were left\n".utf8))
             _exit(130)
         }
+        defer { interrupt.restore() }
         let separator: Separator
         let progress = ProgressDisplay(enabled: !quiet && isatty(STDERR_FILENO) != 0)
         let started = Date()
         do {
-            defer { beforeWork.restore() }
             // Every output folder is made and proved writable before the models load.
             let stems = wanted ?? bundle.sources
             for folder in Set(tracks.flatMap { track in
@@ -130,8 +130,7 @@ struct Run: ParsableCommand {
         }
         // From here on, Ctrl-C lets the run stop at its next check (between two nodes at the latest) and clean up.
         let cancel = CancellationFlag()
-        let interrupt = InterruptHandler { cancel.cancel() }
-        defer { interrupt.restore() }
+        interrupt.replaceHandler { cancel.cancel() }
         let destination = ((out as NSString).appendingPathComponent(modelName) as NSString).standardizingPath
         progress.note(String(format: "loaded in %.1f s; writing to ", Date().timeIntervalSince(started)) + destination)
         let inputs = Set(tracks.map(resolvedPath))
