@@ -41,12 +41,19 @@ public enum Op: Sendable {
     /// `softmax(q · kT) · v` per head, made by `fuseAttention`. Inputs: q `[…, queries, depth]`,
     /// kT `[…, depth, keys]`, v `[…, keys, valueDepth]`.
     case attention(batch: Int, queries: Int, keys: Int, depth: Int, valueDepth: Int)
+    /// `softmax(scale · q · kᵀ) · v` per head, reading and writing tokens-first layouts (no transposes around
+    /// it), made by `fuseHeadTransposes`. Inputs: q `[batch, queries, heads, depth]`, k `[batch, keys, heads,
+    /// depth]`, v `[batch, keys, heads, valueDepth]`; output `[batch, queries, heads, valueDepth]`.
+    case tokenAttention(batch: Int, heads: Int, queries: Int, keys: Int, depth: Int, valueDepth: Int, scale: Float)
     /// Exact GELU, `(x · (erf(x / √2) + 1)) · 0.5`, made by `fuseGELU`. Input: x.
     case gelu
     /// `a · sigmoid(b)` for the two halves of a `[outer, 2·half, inner]` input, made by `fuseGLU`. Input: x.
     case glu(outer: Int, half: Int, inner: Int)
     /// Group normalisation with per-channel γ and β, made by `fuseGroupNorm`. Inputs: x `[N, C, …]`, γ, β (C values).
     case groupNorm(groups: Int, epsilon: Float)
+    /// One-group normalisation of a channels-last `[batch, tokens, channels]` tensor with per-channel γ and β,
+    /// made by `fuseChannelsLastGroupNorm` from a `.groupNorm` between two transposes. Inputs: x, γ, β.
+    case channelsLastGroupNorm(epsilon: Float)
     /// ONNX `Gemm`: `alpha · op(A) · op(B) + beta · C`, C broadcast to `[m, n]`.
     case gemm(transposeA: Bool, transposeB: Bool, alpha: Float, beta: Float, m: Int, k: Int, n: Int)
     case binary(BinaryOperator)
@@ -101,10 +108,10 @@ public enum Op: Sendable {
         case .matMul: "MatMul"
         case .linear: "Linear"
         case .scaledAdd: "ScaledAdd"
-        case .attention: "Attention"
+        case .attention, .tokenAttention: "Attention"
         case .gelu: "GELU"
         case .glu: "GLU"
-        case .groupNorm: "GroupNorm"
+        case .groupNorm, .channelsLastGroupNorm: "GroupNorm"
         case .gemm: "Gemm"
         case .binary(let o): "Binary." + o.rawValue
         case .unary(let o): "Unary." + o.rawValue

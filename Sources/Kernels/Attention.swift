@@ -8,52 +8,94 @@ func attentionScratchPerThread(keys: Int) -> Int { attentionRowBlock * (keys + 1
 /// Scratch floats `attention` needs for `keys` keys.
 public func attentionScratchCount(keys: Int) -> Int { attentionScratchPerThread(keys: keys) * kernelThreadCount }
 
-/// `softmax(Q · Kᵀ) · V` for each of `batch` independent heads, one block of query rows at a time, so the
-/// `queries × keys` score matrix is never held whole (ONNX `MatMul → Softmax(last axis) → MatMul`).
+/// Where `attention` finds each head's rows: offsets and row strides, in floats.
+public enum AttentionLayout: Sendable, Equatable {
+    /// Heads first, as the exported graph computes them: `q` `[heads, queries, depth]`, `k` transposed
+    /// `[heads, depth, keys]`, `v` `[heads, keys, valueDepth]`, `out` `[heads, queries, valueDepth]`.
+    case headsFirst
+    /// Tokens first, as the linear layers around the attention produce and consume them (the head split is
+    /// only a reshape): `q` `[batch, queries, heads, depth]`, `k` `[batch, keys, heads, depth]`, `v`
+    /// `[batch, keys, heads, valueDepth]`, `out` `[batch, queries, heads, valueDepth]`; here `heads` counts the
+    /// heads of one batch item and the kernel's `batch` is the number of items.
+    case tokensFirst(heads: Int)
+}
+
+/// `softmax(scale · Q · Kᵀ) · V` for every head, one block of query rows at a time, so the `queries × keys`
+/// score matrix is never held whole (ONNX `MatMul → Softmax(last axis) → MatMul`).
 ///
-/// `q` is `[batch, queries, depth]`, `kT` is `[batch, depth, keys]` (keys already transposed), `v` is
-/// `[batch, keys, valueDepth]`, `out` is `[batch, queries, valueDepth]`, all dense. Any scaling of the scores
-/// must already be in `q`. `scratch` holds `attentionScratchCount(keys:)` floats. No argument may alias another.
+/// Operands are dense in the shapes `layout` gives; `headsFirst` heads number `batch`, `tokensFirst(heads: h)`
+/// heads `batch · h`. `scratch` holds `attentionScratchCount(keys:)` floats. No argument may alias another.
 ///
 /// Heads are spread over the cores, each running single-threaded gemms on its own scores block.
-public func attention(q: UnsafePointer<Float>, kT: UnsafePointer<Float>, v: UnsafePointer<Float>,
-                      out: UnsafeMutablePointer<Float>, batch: Int, queries: Int, keys: Int, depth: Int,
-                      valueDepth: Int, scratch: UnsafeMutablePointer<Float>) {
-    let threads = min(kernelThreadCount, batch)
-    let heads = batch
+public func attention(q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
+                      out: UnsafeMutablePointer<Float>, layout: AttentionLayout = .headsFirst, batch: Int,
+                      queries: Int, keys: Int, depth: Int, valueDepth: Int, scale: Float = 1,
+                      scratch: UnsafeMutablePointer<Float>) {
+    let geometry = HeadGeometry(layout: layout, batch: batch, queries: queries, keys: keys, depth: depth,
+                                valueDepth: valueDepth)
+    let heads = geometry.count
+    let threads = min(kernelThreadCount, heads)
     withSingleThreadedBLAS {
         parallelRanges(threads) { range in
             for t in range {
-                attentionHeads(q: q, kT: kT, v: v, out: out, heads: heads * t / threads ..< heads * (t + 1) / threads,
-                               queries: queries, keys: keys, depth: depth, valueDepth: valueDepth,
-                               scratch: scratch + t * attentionScratchPerThread(keys: keys))
+                attentionHeads(q: q, k: k, v: v, out: out, geometry, heads: heads * t / threads ..< heads * (t + 1) / threads,
+                               scale: scale, scratch: scratch + t * attentionScratchPerThread(keys: keys))
             }
         }
     }
 }
 
+/// Offsets and row strides of one head's operands for a layout.
+struct HeadGeometry {
+    let layout: AttentionLayout
+    let batch: Int, queries: Int, keys: Int, depth: Int, valueDepth: Int
+
+    /// Heads in all.
+    var count: Int {
+        if case .tokensFirst(let heads) = layout { return batch * heads }
+        return batch
+    }
+
+    /// For head `index`: where its q, k, v and out rows start, their row strides, and whether k is stored
+    /// transposed (`depth × keys`).
+    func head(_ index: Int) -> (q: Int, k: Int, v: Int, out: Int, qRow: Int, kRow: Int, vRow: Int, outRow: Int,
+                                kTransposed: Bool) {
+        switch layout {
+        case .headsFirst:
+            return (index * queries * depth, index * depth * keys, index * keys * valueDepth,
+                    index * queries * valueDepth, depth, keys, valueDepth, valueDepth, true)
+        case .tokensFirst(let heads):
+            let (b, h) = index.quotientAndRemainder(dividingBy: heads)
+            return ((b * queries * heads + h) * depth, (b * keys * heads + h) * depth,
+                    (b * keys * heads + h) * valueDepth, (b * queries * heads + h) * valueDepth,
+                    heads * depth, heads * depth, heads * valueDepth, heads * valueDepth, false)
+        }
+    }
+}
+
 /// `attention` for the heads in `heads`, on one thread. Each block of scores is exponentiated unnormalised and
-/// multiplied by `V`; the block's output rows are then divided by their sums (64 values a row instead of one per
-/// key).
-private func attentionHeads(q: UnsafePointer<Float>, kT: UnsafePointer<Float>, v: UnsafePointer<Float>,
-                            out: UnsafeMutablePointer<Float>, heads: Range<Int>, queries: Int, keys: Int,
-                            depth: Int, valueDepth: Int, scratch: UnsafeMutablePointer<Float>) {
+/// multiplied by `V`; the block's output rows are then divided by their sums (`valueDepth` values a row instead
+/// of one per key).
+private func attentionHeads(q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
+                            out: UnsafeMutablePointer<Float>, _ geometry: HeadGeometry, heads: Range<Int>,
+                            scale: Float, scratch: UnsafeMutablePointer<Float>) {
+    let keys = geometry.keys, depth = geometry.depth, valueDepth = geometry.valueDepth
     let sums = scratch + attentionRowBlock * keys
-    for b in heads {
-        let qb = q + b * queries * depth, kb = kT + b * depth * keys, vb = v + b * keys * valueDepth
-        let ob = out + b * queries * valueDepth
+    for index in heads {
+        let head = geometry.head(index)
         var row = 0
-        while row < queries {
-            let rows = min(attentionRowBlock, queries - row)
-            gemm(m: rows, n: keys, k: depth, a: qb + row * depth, lda: depth, b: kb, ldb: keys,
+        while row < geometry.queries {
+            let rows = min(attentionRowBlock, geometry.queries - row)
+            gemm(transposeB: !head.kTransposed, m: rows, n: keys, k: depth, alpha: scale,
+                 a: q + head.q + row * head.qRow, lda: head.qRow, b: k + head.k, ldb: head.kRow,
                  beta: 0, c: scratch, ldc: keys)
             for r in 0..<rows { sums[r] = exponentiateRow(scratch + r * keys, scratch + r * keys, length: keys) }
-            let block = ob + row * valueDepth
-            gemm(m: rows, n: valueDepth, k: keys, a: scratch, lda: keys, b: vb, ldb: valueDepth,
-                 beta: 0, c: block, ldc: valueDepth)
+            let block = out + head.out + row * head.outRow
+            gemm(m: rows, n: valueDepth, k: keys, a: scratch, lda: keys, b: v + head.v, ldb: head.vRow,
+                 beta: 0, c: block, ldc: head.outRow)
             for r in 0..<rows {
-                let scale = 1 / sums[r]
-                for c in 0..<valueDepth { block[r * valueDepth + c] *= scale }
+                let factor = 1 / sums[r]
+                for c in 0..<valueDepth { block[r * head.outRow + c] *= factor }
             }
             row += rows
         }

@@ -38,3 +38,27 @@ public func groupNorm(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float
         }
     }
 }
+
+/// Group normalisation with a single group over a channels-last `[batch, tokens, channels]` tensor (what a
+/// `Transpose → GroupNorm(1 group) → Transpose` computes around a transformer layer's output): each batch item
+/// is normalised by the mean and biased variance of all its values, then `y[t][c] = (x − mean) · invStd ·
+/// gamma[c] + beta[c]`. `x` and `y` may alias. Statistics and tokens are spread over the cores.
+public func groupNormChannelsLast(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, batch: Int,
+                                  tokens: Int, channels: Int, gamma: UnsafePointer<Float>,
+                                  beta: UnsafePointer<Float>, epsilon: Float) {
+    let input = UncheckedSendable(x), output = UncheckedSendable(y)
+    let scale = UncheckedSendable(gamma), shift = UncheckedSendable(beta)
+    let perItem = tokens * channels
+    for n in 0..<batch {
+        let (mean, invStd) = meanAndInverseStd(x + n * perItem, count: perItem, epsilon: epsilon,
+                                               chunks: perItem < 1 << 16 ? 1 : kernelThreadCount)
+        parallelRanges(tokens, minimumPerThread: max(1, (1 << 15) / max(channels, 1))) { rows in
+            for t in rows {
+                let offset = n * perItem + t * channels
+                for c in 0..<channels {
+                    output.value[offset + c] = mean.centre(input.value[offset + c]) * invStd * scale.value[c] + shift.value[c]
+                }
+            }
+        }
+    }
+}

@@ -11,7 +11,7 @@ final class AttentionTests: XCTestCase {
         let v = values(batch * keys * valueDepth, 1.13)
         var out = [Float](repeating: 0, count: batch * queries * valueDepth)
         var scratch = [Float](repeating: .nan, count: attentionScratchCount(keys: keys))
-        attention(q: q, kT: kT, v: v, out: &out, batch: batch, queries: queries, keys: keys, depth: depth,
+        attention(q: q, k: kT, v: v, out: &out, batch: batch, queries: queries, keys: keys, depth: depth,
                   valueDepth: valueDepth, scratch: &scratch)
         var worst = 0.0
         for b in 0..<batch {
@@ -29,5 +29,40 @@ final class AttentionTests: XCTestCase {
             }
         }
         XCTAssertLessThan(worst, 2e-6)
+    }
+
+    /// Tokens-first operands with a scale give what heads-first operands, transposed, give with the scale
+    /// applied to q first.
+    func testTokensFirstLayoutMatchesHeadsFirst() {
+        let batch = 2, heads = 3, queries = 70, keys = 41, depth = 4, valueDepth = 6, scale: Float = 0.5
+        func values(_ count: Int, _ seed: Double) -> [Float] { (0..<count).map { Float(sin(Double($0) * seed) * 2) } }
+        let q = values(batch * queries * heads * depth, 0.29), k = values(batch * keys * heads * depth, 0.53)
+        let v = values(batch * keys * heads * valueDepth, 0.91)
+        var out = [Float](repeating: .nan, count: batch * queries * heads * valueDepth)
+        var scratch = [Float](repeating: .nan, count: attentionScratchCount(keys: keys))
+        attention(q: q, k: k, v: v, out: &out, layout: .tokensFirst(heads: heads), batch: batch, queries: queries,
+                  keys: keys, depth: depth, valueDepth: valueDepth, scale: scale, scratch: &scratch)
+        // The same heads, transposed to heads first: q [B·H, T, D] scaled, kᵀ [B·H, D, S], v [B·H, S, Dv].
+        var qh = [Float](), kT = [Float](), vh = [Float]()
+        for b in 0..<batch {
+            for h in 0..<heads {
+                for t in 0..<queries { for d in 0..<depth { qh.append(q[((b * queries + t) * heads + h) * depth + d] * scale) } }
+                for d in 0..<depth { for s in 0..<keys { kT.append(k[((b * keys + s) * heads + h) * depth + d]) } }
+                for s in 0..<keys { for d in 0..<valueDepth { vh.append(v[((b * keys + s) * heads + h) * valueDepth + d]) } }
+            }
+        }
+        var expected = [Float](repeating: .nan, count: out.count)
+        attention(q: qh, k: kT, v: vh, out: &expected, batch: batch * heads, queries: queries, keys: keys,
+                  depth: depth, valueDepth: valueDepth, scratch: &scratch)
+        for b in 0..<batch {
+            for h in 0..<heads {
+                for t in 0..<queries {
+                    for d in 0..<valueDepth {
+                        XCTAssertEqual(out[((b * queries + t) * heads + h) * valueDepth + d],
+                                       expected[(((b * heads + h) * queries) + t) * valueDepth + d], accuracy: 1e-6)
+                    }
+                }
+            }
+        }
     }
 }

@@ -78,4 +78,28 @@ final class FusedActivationTests: XCTestCase {
             }
         }
     }
+
+    /// The channels-last form gives the transposed result of the one-group `groupNorm`.
+    func testChannelsLastGroupNormIsTheTransposedOneGroupNorm() {
+        let batch = 2, tokens = 301, channels = 24
+        let x = signal(batch * tokens * channels, 0.277).map { $0 + 50 }
+        let gamma = (0..<channels).map { Float($0) * 0.25 - 2 }, beta = (0..<channels).map { Float($0) * 0.1 }
+        var y = [Float](repeating: .nan, count: x.count)
+        groupNormChannelsLast(x, &y, batch: batch, tokens: tokens, channels: channels, gamma: gamma, beta: beta,
+                              epsilon: 1e-5)
+        var transposed = [Float](repeating: 0, count: x.count)
+        for n in 0..<batch {
+            for t in 0..<tokens { for c in 0..<channels { transposed[(n * channels + c) * tokens + t] = x[(n * tokens + t) * channels + c] } }
+        }
+        var expected = [Float](repeating: .nan, count: x.count)
+        groupNorm(transposed, &expected, batch: batch, channels: channels, spatial: tokens, groups: 1, gamma: gamma,
+                  beta: beta, epsilon: 1e-5)
+        for n in 0..<batch {
+            for t in 0..<tokens {
+                for c in 0..<channels {
+                    XCTAssertEqual(y[(n * tokens + t) * channels + c], expected[(n * channels + c) * tokens + t], accuracy: 1e-5)
+                }
+            }
+        }
+    }
 }

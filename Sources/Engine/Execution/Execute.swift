@@ -36,8 +36,13 @@ extension Op {
             Kernels.scaledAdd(inputs[0].floats(), scale: inputs[1].floats(), residual: inputs[2].floats(),
                               out.floats(), outer: outer, channels: channels, inner: inner)
         case let .attention(batch, queries, keys, depth, valueDepth):
-            Kernels.attention(q: inputs[0].floats(), kT: inputs[1].floats(), v: inputs[2].floats(), out: out.floats(),
+            Kernels.attention(q: inputs[0].floats(), k: inputs[1].floats(), v: inputs[2].floats(), out: out.floats(),
                               batch: batch, queries: queries, keys: keys, depth: depth, valueDepth: valueDepth,
+                              scratch: scratch.assumingMemoryBound(to: Float.self))
+        case let .tokenAttention(batch, heads, queries, keys, depth, valueDepth, scale):
+            Kernels.attention(q: inputs[0].floats(), k: inputs[1].floats(), v: inputs[2].floats(), out: out.floats(),
+                              layout: .tokensFirst(heads: heads), batch: batch, queries: queries, keys: keys,
+                              depth: depth, valueDepth: valueDepth, scale: scale,
                               scratch: scratch.assumingMemoryBound(to: Float.self))
         case .gelu:
             Kernels.gelu(inputs[0].floats(), out.floats(), count: out.elementCount)
@@ -48,6 +53,11 @@ extension Op {
             Kernels.groupNorm(x.floats(), out.floats(), batch: x.shape[0], channels: x.shape[1],
                               spatial: x.shape.dropFirst(2).reduce(1, *), groups: groups, gamma: inputs[1].floats(),
                               beta: inputs[2].floats(), epsilon: epsilon)
+        case .channelsLastGroupNorm(let epsilon):
+            let x = inputs[0]
+            Kernels.groupNormChannelsLast(x.floats(), out.floats(), batch: x.shape[0], tokens: x.shape[1],
+                                          channels: x.shape[2], gamma: inputs[1].floats(), beta: inputs[2].floats(),
+                                          epsilon: epsilon)
         case let .gemm(transposeA, transposeB, alpha, beta, m, k, n):
             executeGemm(inputs, out, transposeA: transposeA, transposeB: transposeB,
                         alpha: alpha, beta: beta, m: m, k: k, n: n)

@@ -10,7 +10,7 @@ extension Op {
             return convTranspose2dScratchCount(g) * MemoryLayout<Float>.stride
         case .spectral(let basis, _, _):
             return basis.scratchCount * MemoryLayout<Float>.stride
-        case .attention(_, _, let keys, _, _):
+        case .attention(_, _, let keys, _, _), .tokenAttention(_, _, _, let keys, _, _, _):
             return attentionScratchCount(keys: keys) * MemoryLayout<Float>.stride
         case .dft(let transform, _, _, _), .stft(let transform, _, _, _, _):
             return transform.scratchCount * MemoryLayout<Float>.stride
