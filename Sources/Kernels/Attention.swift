@@ -2,11 +2,16 @@
 /// core's L2 cache between the two products.
 let attentionRowBlock = 64
 
-/// Scratch floats `attention` needs per thread for `keys` keys: a block of scores and its rows' sums.
-func attentionScratchPerThread(keys: Int) -> Int { attentionRowBlock * (keys + 1) }
+/// Scratch floats `attention` needs per thread: a block of scores and its rows' sums, and room for one head's
+/// keys and values gathered into dense rows.
+func attentionScratchPerThread(keys: Int, depth: Int, valueDepth: Int) -> Int {
+    attentionRowBlock * (keys + 1) + keys * (depth + valueDepth)
+}
 
-/// Scratch floats `attention` needs for `keys` keys.
-public func attentionScratchCount(keys: Int) -> Int { attentionScratchPerThread(keys: keys) * kernelThreadCount }
+/// Scratch floats `attention` needs.
+public func attentionScratchCount(keys: Int, depth: Int, valueDepth: Int) -> Int {
+    attentionScratchPerThread(keys: keys, depth: depth, valueDepth: valueDepth) * kernelThreadCount
+}
 
 /// Where `attention` finds each head's rows: offsets and row strides, in floats.
 public enum AttentionLayout: Sendable, Equatable {
@@ -24,7 +29,7 @@ public enum AttentionLayout: Sendable, Equatable {
 /// score matrix is never held whole (ONNX `MatMul → Softmax(last axis) → MatMul`).
 ///
 /// Operands are dense in the shapes `layout` gives; `headsFirst` heads number `batch`, `tokensFirst(heads: h)`
-/// heads `batch · h`. `scratch` holds `attentionScratchCount(keys:)` floats. No argument may alias another.
+/// heads `batch · h`. `scratch` holds `attentionScratchCount(keys:depth:valueDepth:)` floats. No argument may alias another.
 ///
 /// Heads are spread over the cores, each running single-threaded gemms on its own scores block.
 public func attention(q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
@@ -39,7 +44,8 @@ public func attention(q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: Unsaf
         parallelRanges(threads) { range in
             for t in range {
                 attentionHeads(q: q, k: k, v: v, out: out, geometry, heads: heads * t / threads ..< heads * (t + 1) / threads,
-                               scale: scale, scratch: scratch + t * attentionScratchPerThread(keys: keys))
+                               scale: scale,
+                               scratch: scratch + t * attentionScratchPerThread(keys: keys, depth: depth, valueDepth: valueDepth))
             }
         }
     }
@@ -81,17 +87,28 @@ private func attentionHeads(q: UnsafePointer<Float>, k: UnsafePointer<Float>, v:
                             scale: Float, scratch: UnsafeMutablePointer<Float>) {
     let keys = geometry.keys, depth = geometry.depth, valueDepth = geometry.valueDepth
     let sums = scratch + attentionRowBlock * keys
+    let denseK = sums + attentionRowBlock, denseV = denseK + keys * depth
     for index in heads {
-        let head = geometry.head(index)
+        var head = geometry.head(index)
+        var (kBase, vBase) = (k + head.k, v + head.v)
+        if case .tokensFirst = geometry.layout {
+            // One head's keys and values are rows of `depth` floats spread `heads · depth` apart; the products
+            // below read them once per block of queries, so gather them into dense rows once.
+            for key in 0..<keys {
+                (denseK + key * depth).update(from: kBase + key * head.kRow, count: depth)
+                (denseV + key * valueDepth).update(from: vBase + key * head.vRow, count: valueDepth)
+            }
+            (kBase, vBase, head.kRow, head.vRow) = (UnsafePointer(denseK), UnsafePointer(denseV), depth, valueDepth)
+        }
         var row = 0
         while row < geometry.queries {
             let rows = min(attentionRowBlock, geometry.queries - row)
             gemm(transposeB: !head.kTransposed, m: rows, n: keys, k: depth, alpha: scale,
-                 a: q + head.q + row * head.qRow, lda: head.qRow, b: k + head.k, ldb: head.kRow,
+                 a: q + head.q + row * head.qRow, lda: head.qRow, b: kBase, ldb: head.kRow,
                  beta: 0, c: scratch, ldc: keys)
             for r in 0..<rows { sums[r] = exponentiateRow(scratch + r * keys, scratch + r * keys, length: keys) }
             let block = out + head.out + row * head.outRow
-            gemm(m: rows, n: valueDepth, k: keys, a: scratch, lda: keys, b: v + head.v, ldb: head.vRow,
+            gemm(m: rows, n: valueDepth, k: keys, a: scratch, lda: keys, b: vBase, ldb: head.vRow,
                  beta: 0, c: block, ldc: head.outRow)
             for r in 0..<rows {
                 let factor = 1 / sums[r]

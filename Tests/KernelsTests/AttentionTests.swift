@@ -10,7 +10,7 @@ final class AttentionTests: XCTestCase {
         let q = values(batch * queries * depth, 0.37), kT = values(batch * depth * keys, 0.71)
         let v = values(batch * keys * valueDepth, 1.13)
         var out = [Float](repeating: 0, count: batch * queries * valueDepth)
-        var scratch = [Float](repeating: .nan, count: attentionScratchCount(keys: keys))
+        var scratch = [Float](repeating: .nan, count: attentionScratchCount(keys: keys, depth: depth, valueDepth: valueDepth))
         attention(q: q, k: kT, v: v, out: &out, batch: batch, queries: queries, keys: keys, depth: depth,
                   valueDepth: valueDepth, scratch: &scratch)
         var worst = 0.0
@@ -39,7 +39,7 @@ final class AttentionTests: XCTestCase {
         let q = values(batch * queries * heads * depth, 0.29), k = values(batch * keys * heads * depth, 0.53)
         let v = values(batch * keys * heads * valueDepth, 0.91)
         var out = [Float](repeating: .nan, count: batch * queries * heads * valueDepth)
-        var scratch = [Float](repeating: .nan, count: attentionScratchCount(keys: keys))
+        var scratch = [Float](repeating: .nan, count: attentionScratchCount(keys: keys, depth: depth, valueDepth: valueDepth))
         attention(q: q, k: k, v: v, out: &out, layout: .tokensFirst(heads: heads), batch: batch, queries: queries,
                   keys: keys, depth: depth, valueDepth: valueDepth, scale: scale, scratch: &scratch)
         // The same heads, transposed to heads first: q [B·H, T, D] scaled, kᵀ [B·H, D, S], v [B·H, S, Dv].

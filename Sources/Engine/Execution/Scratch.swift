@@ -10,8 +10,8 @@ extension Op {
             return convTranspose2dScratchCount(g) * MemoryLayout<Float>.stride
         case .spectral(let basis, _, _):
             return basis.scratchCount * MemoryLayout<Float>.stride
-        case .attention(_, _, let keys, _, _), .tokenAttention(_, _, _, let keys, _, _, _):
-            return attentionScratchCount(keys: keys) * MemoryLayout<Float>.stride
+        case let .attention(_, _, keys, depth, valueDepth), let .tokenAttention(_, _, _, keys, depth, valueDepth, _):
+            return attentionScratchCount(keys: keys, depth: depth, valueDepth: valueDepth) * MemoryLayout<Float>.stride
         case .dft(let transform, _, _, _), .stft(let transform, _, _, _, _):
             return transform.scratchCount * MemoryLayout<Float>.stride
         case .reduce:
