@@ -531,7 +531,7 @@ def segment_tables(result: dict) -> str:
         seconds = statistics.median([p[name] for p in phases])
         rows.append([name, fmt(seconds), f"{100 * seconds / total:.0f} %"])
     rows.append(["forward (sum of parts)", fmt(total), "100 %"])
-    text += "\n\nswdemucs per phase, one segment (median over the rounds of each process's first, profiled, forward):\n\n"
+    text += "\n\nswdemucs per phase, one segment (median over the rounds of each process's profiled forward, the one after the warm-up):\n\n"
     text += table(["phase", "s", "share of forward"], rows)
     ops = {}
     for p in profiles:

@@ -20,7 +20,7 @@ struct Infer: ParsableCommand {
             help: "Fix an input's shape, as NAME=D0,D1,... (for files whose input shape is open).")
     var inputShapes: [String] = []
 
-    @Flag(help: "Print the time spent in each kind of op, each model part and the 20 slowest nodes to stderr.")
+    @Flag(help: "Print the time spent in each kind of op, each model part and the 20 slowest nodes to stderr (of the first timed forward; of the warm-up when --repeat is 0).")
     var profile = false
 
     @Option(name: .customLong("repeat"), help: "Run the forward this many times after one warm-up run; the last stderr line is then forward_median_s=SECONDS.")
@@ -53,7 +53,9 @@ struct Infer: ParsableCommand {
         var results: [Tensor] = []
         for run in 0...repetitions {
             let started = Date()
-            results = try session.run(tensors, profile: run == 0 ? opProfile : nil)
+            // The profile is of a warm forward when there is one: the first run also pays for first touches of
+            // the arena's pages and cold caches, which inflate some ops twofold.
+            results = try session.run(tensors, profile: run == min(1, repetitions) ? opProfile : nil)
             times.append(Date().timeIntervalSince(started))
         }
         if let opProfile {
@@ -62,8 +64,9 @@ struct Infer: ParsableCommand {
             for entry in opProfile.sorted { report(entry.op, entry.calls, entry.seconds) }
             report("", 0, 0)
             for entry in opProfile.slowestNodes(20) {
-                FileHandle.standardError.write(Data(String(format: "%-60@ %-14@ %7.3f s\n", entry.node as NSString,
-                                                           entry.op as NSString, entry.seconds).utf8))
+                let name = entry.node.padding(toLength: max(60, entry.node.count), withPad: " ", startingAt: 0)
+                let op = entry.op.padding(toLength: 14, withPad: " ", startingAt: 0)
+                FileHandle.standardError.write(Data((name + " " + op + String(format: " %7.3f s\n", entry.seconds)).utf8))
             }
         }
         for (tensor, path) in zip(results, outputs) { try NumpyFile.write(tensor, to: path) }
