@@ -1,9 +1,12 @@
 /// Scratch floats `conv2d` needs for `geometry`: one im2col tile, or one per thread when batch items run in
 /// parallel.
 public func conv2dScratchCount(_ g: ConvGeometry) -> Int {
-    if g.isPointwise { return 0 }
-    let rows = g.inChannelsPerGroup * g.kernelArea
-    return rows * tileColumns(rows: rows, total: g.outSpatial) * (runsItemsInParallel(g) ? kernelThreadCount : 1)
+    return im2colTileFloats(g) * (runsItemsInParallel(g) ? kernelThreadCount : 1)
+}
+
+/// Floats of one im2col tile of `g` (none for the pointwise form, which reads its input directly).
+private func im2colTileFloats(_ g: ConvGeometry) -> Int {
+    g.isPointwise ? 0 : unfoldTileFloats(rows: g.inChannelsPerGroup * g.kernelArea, total: g.outSpatial)
 }
 
 /// Multiply-adds per batch item below which items run on separate cores with single-threaded gemms: HT-Demucs
@@ -30,8 +33,7 @@ public func conv2d(_ g: ConvGeometry, input: UnsafePointer<Float>, weight: Unsaf
         for n in 0..<g.batch { convolveItem(g, n, input: input, weight: weight, output: output, scratch: scratch) }
         return
     }
-    let rows = g.inChannelsPerGroup * g.kernelArea
-    let tileFloats = g.isPointwise ? 0 : rows * tileColumns(rows: rows, total: g.outSpatial)
+    let tileFloats = im2colTileFloats(g)
     let threads = kernelThreadCount
     let x = UncheckedSendable(input), w = UncheckedSendable(weight)
     let y = UncheckedSendable(output), work = UncheckedSendable(scratch)
@@ -107,35 +109,28 @@ private func im2colTile(_ g: ConvGeometry, _ x: UnsafePointer<Float>, _ col: Uns
 @inline(__always)
 private func unfoldRow(_ g: ConvGeometry, plane: UnsafePointer<Float>, kh: Int, kw: Int,
                        into dst: UnsafeMutablePointer<Float>, start: Int, columns: Int) {
-    var oh = start / g.outWidth
-    var ow = start % g.outWidth
-    var j = 0
-    while j < columns {
+    forEachRowRun(width: g.outWidth, start: start, count: columns) { oh, ow, j, run in
         let ih = oh * g.strideHeight - g.padTop + kh * g.dilationHeight
-        let run = min(columns - j, g.outWidth - ow)
         let out = dst + j
-        if ih < 0 || ih >= g.inHeight {
+        guard ih >= 0 && ih < g.inHeight else {
             out.update(repeating: 0, count: run)
-        } else {
-            let src = plane + ih * g.inWidth
-            let first = ow * g.strideWidth - g.padLeft + kw * g.dilationWidth  // input column of the run's first tap
-            let sw = g.strideWidth
-            let taps = inRangeTaps(first: first, stride: sw, count: run, limit: g.inWidth)
-            let (lo, hi) = (taps.lowerBound, taps.upperBound)
-            out.update(repeating: 0, count: lo)
-            if sw == 1 {
-                out.advanced(by: lo).update(from: src + first + lo, count: hi - lo)
-            } else if lo < hi {
-                var iw = first + lo * sw
-                for r in lo..<hi {
-                    out[r] = src[iw]
-                    iw &+= sw  // may wrap past the last tap: never read
-                }
-            }
-            out.advanced(by: hi).update(repeating: 0, count: run - hi)
+            return
         }
-        j += run
-        ow = 0
-        oh += 1
+        let src = plane + ih * g.inWidth
+        let first = ow * g.strideWidth - g.padLeft + kw * g.dilationWidth  // input column of the run's first tap
+        let sw = g.strideWidth
+        let taps = inRangeTaps(first: first, stride: sw, count: run, limit: g.inWidth)
+        let (lo, hi) = (taps.lowerBound, taps.upperBound)
+        out.update(repeating: 0, count: lo)
+        if sw == 1 {
+            out.advanced(by: lo).update(from: src + first + lo, count: hi - lo)
+        } else if lo < hi {
+            var iw = first + lo * sw
+            for r in lo..<hi {
+                out[r] = src[iw]
+                iw &+= sw  // may wrap past the last tap: never read
+            }
+        }
+        out.advanced(by: hi).update(repeating: 0, count: run - hi)
     }
 }

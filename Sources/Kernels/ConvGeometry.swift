@@ -67,3 +67,22 @@ func inRangeTaps(first: Int, stride: Int, count: Int, limit: Int) -> Range<Int> 
     let hi = max(lo, min(count, first > limit - 1 ? 0 : (limit - 1 - first) / stride + 1))
     return lo..<hi
 }
+
+/// Splits the flat positions `start ..< start + count` of a plane `width` wide into runs that stay in one row,
+/// calling `body(row, column, offset, length)` for each: the run's row and first column in the plane, and its
+/// offset from `start`.
+@inline(__always)
+func forEachRowRun(width: Int, start: Int, count: Int, _ body: (_ row: Int, _ column: Int, _ offset: Int, _ length: Int) -> Void) {
+    var (row, column) = start.quotientAndRemainder(dividingBy: width)
+    var offset = 0
+    while offset < count {
+        let length = min(count - offset, width - column)
+        body(row, column, offset, length)
+        offset += length
+        column = 0
+        row += 1
+    }
+}
+
+/// Floats of one im2col / col2im tile of `rows` rows over `total` positions (`tileColumns` columns).
+func unfoldTileFloats(rows: Int, total: Int) -> Int { rows * tileColumns(rows: rows, total: total) }

@@ -1,7 +1,6 @@
 /// Scratch floats `convTranspose2d` needs for `geometry`.
 public func convTranspose2dScratchCount(_ g: ConvGeometry) -> Int {
-    let rows = g.outChannelsPerGroup * g.kernelArea
-    return rows * tileColumns(rows: rows, total: g.inSpatial)
+    unfoldTileFloats(rows: g.outChannelsPerGroup * g.kernelArea, total: g.inSpatial)
 }
 
 /// 2-D transposed convolution (ONNX `ConvTranspose`) as `gemm` tiles followed by col2im accumulation.
@@ -59,30 +58,22 @@ private func col2imTile(_ g: ConvGeometry, _ col: UnsafePointer<Float>, _ y: Uns
 @inline(__always)
 private func foldRow(_ g: ConvGeometry, _ src: UnsafePointer<Float>, into plane: UnsafeMutablePointer<Float>,
                      kh: Int, kw: Int, start: Int, columns: Int) {
-    var ih = start / g.inWidth
-    var iw = start % g.inWidth
-    var j = 0
-    while j < columns {
+    forEachRowRun(width: g.inWidth, start: start, count: columns) { ih, iw, j, run in
         let oh = ih * g.strideHeight - g.padTop + kh * g.dilationHeight
-        let run = min(columns - j, g.inWidth - iw)
-        if oh >= 0 && oh < g.outHeight {
-            let dst = plane + oh * g.outWidth, from = src + j
-            let first = iw * g.strideWidth - g.padLeft + kw * g.dilationWidth  // output column of the run's first tap
-            let sw = g.strideWidth
-            let taps = inRangeTaps(first: first, stride: sw, count: run, limit: g.outWidth)
-            if sw == 1 {
-                let to = dst + first
-                for r in taps { to[r] += from[r] }
-            } else if !taps.isEmpty {
-                var ow = first + taps.lowerBound * sw
-                for r in taps {
-                    dst[ow] += from[r]
-                    ow &+= sw  // may wrap past the last tap: never read
-                }
+        guard oh >= 0 && oh < g.outHeight else { return }
+        let dst = plane + oh * g.outWidth, from = src + j
+        let first = iw * g.strideWidth - g.padLeft + kw * g.dilationWidth  // output column of the run's first tap
+        let sw = g.strideWidth
+        let taps = inRangeTaps(first: first, stride: sw, count: run, limit: g.outWidth)
+        if sw == 1 {
+            let to = dst + first
+            for r in taps { to[r] += from[r] }
+        } else if !taps.isEmpty {
+            var ow = first + taps.lowerBound * sw
+            for r in taps {
+                dst[ow] += from[r]
+                ow &+= sw  // may wrap past the last tap: never read
             }
         }
-        j += run
-        iw = 0
-        ih += 1
     }
 }
