@@ -46,18 +46,7 @@ public func glu(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, out
             let (o, c) = row.quotientAndRemainder(dividingBy: half)
             let a = input.value + (o * 2 * half + c) * inner, b = a + half * inner
             let out = output.value + row * inner
-            // One pass: a · (1 / (1 + e^−b)), eight lanes at a time.
-            var i = 0
-            while i + 8 <= inner {
-                let x = UnsafeRawPointer(a + i).loadUnaligned(as: SIMD8<Float>.self)
-                let y = UnsafeRawPointer(b + i).loadUnaligned(as: SIMD8<Float>.self)
-                UnsafeMutableRawPointer(out + i).storeBytes(of: x * (1 / (1 + vectorExp(-y))), as: SIMD8<Float>.self)
-                i += 8
-            }
-            if i < inner {
-                sigmoid(b + i, out + i, count: inner - i)
-                for j in i..<inner { out[j] = a[j] * out[j] }
-            }
+            mapVectors(a, b, out, count: inner) { a, b in a * (1 / (1 + vectorExp(-b))) }
         }
     }
 }

@@ -21,7 +21,7 @@ public func groupNorm(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float
             mapVectors(input.value + offset, output.value + offset, count: spatial) { mean.centre($0) * invStd * a + b }
         }
     }
-    if perGroup < 1 << 16 {
+    if perGroup < parallelStatisticsMinimum {
         parallelRanges(batch * groups, minimumPerThread: max(1, (1 << 15) / max(perGroup, 1))) { indices in
             for index in indices {
                 let (mean, invStd) = meanAndInverseStd(input.value + index * perGroup, count: perGroup, epsilon: epsilon)
@@ -51,7 +51,7 @@ public func groupNormChannelsLast(_ x: UnsafePointer<Float>, _ y: UnsafeMutableP
     let perItem = tokens * channels
     for n in 0..<batch {
         let (mean, invStd) = meanAndInverseStd(x + n * perItem, count: perItem, epsilon: epsilon,
-                                               chunks: perItem < 1 << 16 ? 1 : kernelThreadCount)
+                                               chunks: kernelThreadCount)
         parallelRanges(tokens, minimumPerThread: max(1, (1 << 15) / max(channels, 1))) { rows in
             for t in rows {
                 let offset = n * perItem + t * channels

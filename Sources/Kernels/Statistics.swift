@@ -17,7 +17,8 @@ struct SplitMean {
 }
 
 /// Mean and `1 / sqrt(variance + epsilon)` (biased variance) of `count` floats, in two passes, each over `chunks`
-/// contiguous parts run on separate cores (1: on the caller's thread). The first pass sums `x − x[0]`, so its
+/// contiguous parts run on separate cores (on the caller's thread when `chunks` is 1 or the values are fewer than
+/// `parallelStatisticsMinimum`). The first pass sums `x − x[0]`, so its
 /// float rounding scales with the spread, not with the mean; the second sums squares of `x − mean`. Both use
 /// `blockedSum`, and the mean and variance are formed in double precision.
 func meanAndInverseStd(_ x: UnsafePointer<Float>, count: Int, epsilon: Float, chunks: Int = 1) -> (SplitMean, Float) {
@@ -29,11 +30,14 @@ func meanAndInverseStd(_ x: UnsafePointer<Float>, count: Int, epsilon: Float, ch
     return (mean, Float(1 / (variance + Double(epsilon)).squareRoot()))
 }
 
+/// Values below which statistics are gathered on one thread: fewer cost less than handing them out.
+let parallelStatisticsMinimum = 1 << 16
+
 /// `blockedSum` over `chunks` contiguous parts of `x` on separate cores, the parts' sums added in order.
 @inline(__always)
 private func chunkedSum(_ x: UnsafePointer<Float>, count: Int, chunks: Int,
                         _ term: @escaping (SIMD8<Float>) -> SIMD8<Float>) -> Double {
-    guard chunks > 1 else { return blockedSum(x, count: count, term) }
+    guard chunks > 1, count >= parallelStatisticsMinimum else { return blockedSum(x, count: count, term) }
     return withUnsafeTemporaryAllocation(of: Double.self, capacity: chunks) { sums in
         let input = UncheckedSendable(x), partials = UncheckedSendable(sums.baseAddress!)
         parallelRanges(chunks) { parts in

@@ -65,3 +65,23 @@ func mapVectors(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, cou
         for j in 0..<(count - i) { y[i + j] = r[j] }
     }
 }
+
+/// Applies an 8-wide function of two operands to `count` pairs `(x[i], z[i])`, the tail through zero-padded
+/// vectors; `y` may alias `x` or `z`.
+@inlinable @inline(__always)
+func mapVectors(_ x: UnsafePointer<Float>, _ z: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int,
+                _ f: (SIMD8<Float>, SIMD8<Float>) -> SIMD8<Float>) {
+    var i = 0
+    while i + 8 <= count {
+        let a = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+        let b = UnsafeRawPointer(z + i).loadUnaligned(as: SIMD8<Float>.self)
+        UnsafeMutableRawPointer(y + i).storeBytes(of: f(a, b), as: SIMD8<Float>.self)
+        i += 8
+    }
+    if i < count {
+        var a = SIMD8<Float>(), b = SIMD8<Float>()
+        for j in 0..<(count - i) { (a[j], b[j]) = (x[i + j], z[i + j]) }
+        let r = f(a, b)
+        for j in 0..<(count - i) { y[i + j] = r[j] }
+    }
+}
