@@ -39,14 +39,21 @@ func otherOperand(of node: Node, than known: Int) -> Int? {
     node.inputs[0] == known ? node.inputs[1] : node.inputs[1] == known ? node.inputs[0] : nil
 }
 
+/// True when `id` is a float constant that broadcasts over `shape` holding one value per index of `axis`: its
+/// extent there is `shape[axis]`, and 1 on every other axis (leading axes may be missing).
+func holdsValues(_ graph: Graph, _ id: Int, along axis: Int, of shape: [Int]) -> Bool {
+    guard let tensor = graph.constants[id], tensor.dataType == .float32, tensor.shape.count <= shape.count else {
+        return false
+    }
+    let aligned = Array(repeating: 1, count: shape.count - tensor.shape.count) + tensor.shape
+    return aligned.indices.allSatisfy { aligned[$0] == ($0 == axis ? shape[axis] : 1) }
+}
+
 /// For a float constant that broadcasts over `shape` and varies along one axis only: that axis (the constant then
 /// holds `shape[axis]` values). Nil for anything else, including a single value.
 func soleVaryingAxis(_ graph: Graph, _ id: Int, over shape: [Int]) -> Int? {
-    guard let tensor = graph.constants[id], tensor.dataType == .float32, tensor.shape.count <= shape.count else {
-        return nil
-    }
-    let aligned = Array(repeating: 1, count: shape.count - tensor.shape.count) + tensor.shape
-    let varying = aligned.indices.filter { aligned[$0] != 1 }
-    guard varying.count == 1, aligned[varying[0]] == shape[varying[0]] else { return nil }
-    return varying[0]
+    guard let tensor = graph.constants[id], tensor.shape.count <= shape.count,
+          let axis = tensor.shape.firstIndex(where: { $0 != 1 }).map({ $0 + shape.count - tensor.shape.count }),
+          holdsValues(graph, id, along: axis, of: shape) else { return nil }
+    return axis
 }

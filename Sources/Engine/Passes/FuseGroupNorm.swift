@@ -5,12 +5,6 @@
 func fuseGroupNorm(_ graph: inout Graph) -> Int {
     let readers = Readers(graph)
     let producer = producers(graph)
-    /// True when constant `id` holds one value per channel of `shape` (axis 1) and broadcasts over the rest.
-    func perChannel(_ id: Int, _ shape: [Int]) -> Bool {
-        guard let tensor = graph.constants[id], tensor.dataType == .float32 else { return false }
-        let aligned = Array(repeating: 1, count: max(0, shape.count - tensor.shape.count)) + tensor.shape
-        return aligned.count == shape.count && aligned.enumerated().allSatisfy { $0.offset == 1 ? $0.element == shape[1] : $0.element == 1 }
-    }
     func all(_ id: Int, equal value: Float) -> Bool {
         guard let tensor = graph.constants[id], tensor.dataType == .float32 else { return false }
         return tensor.floats().allSatisfy { $0 == value }
@@ -29,10 +23,10 @@ func fuseGroupNorm(_ graph: inout Graph) -> Int {
               graph.values[graph.nodes[backIndex].outputs[0]].shape == shape,
               let mulIndex = readers.sole(graph.nodes[backIndex].outputs[0]), case .binary(.mul) = graph.nodes[mulIndex].op,
               graph.nodes[mulIndex].inputs[0] == graph.nodes[backIndex].outputs[0],
-              perChannel(graph.nodes[mulIndex].inputs[1], shape),
+              holdsValues(graph, graph.nodes[mulIndex].inputs[1], along: 1, of: shape),
               let addIndex = readers.sole(graph.nodes[mulIndex].outputs[0]), case .binary(.add) = graph.nodes[addIndex].op,
               graph.nodes[addIndex].inputs[0] == graph.nodes[mulIndex].outputs[0],
-              perChannel(graph.nodes[addIndex].inputs[1], shape),
+              holdsValues(graph, graph.nodes[addIndex].inputs[1], along: 1, of: shape),
               graph.values[graph.nodes[addIndex].outputs[0]].shape == shape else { continue }
         graph.nodes[addIndex].op = .groupNorm(groups: grouped[1], epsilon: epsilon)
         graph.nodes[addIndex].inputs = [x, graph.nodes[mulIndex].inputs[1], graph.nodes[addIndex].inputs[1]]
