@@ -3,15 +3,15 @@
 /// benchmark of one HT-Demucs attention (8 heads, 2,688 tokens, 2 threads: 0.070–0.073 s, about 205 GFLOP/s).
 let attentionRowBlock = 256
 
-/// Scratch floats `attention` needs per thread: a block of scores and its rows' sums, and room for one head's
-/// keys and values gathered into dense rows.
-func attentionScratchPerThread(keys: Int, depth: Int, valueDepth: Int) -> Int {
-    attentionRowBlock * (keys + 1) + keys * (depth + valueDepth)
+/// Scratch floats `attention` needs per thread: a block of scores and its rows' sums, and for the tokens-first
+/// layout room for one head's keys and values gathered into dense rows.
+func attentionScratchPerThread(keys: Int, depth: Int, valueDepth: Int, layout: AttentionLayout) -> Int {
+    attentionRowBlock * (keys + 1) + (layout == .headsFirst ? 0 : keys * (depth + valueDepth))
 }
 
 /// Scratch floats `attention` needs.
-public func attentionScratchCount(keys: Int, depth: Int, valueDepth: Int) -> Int {
-    attentionScratchPerThread(keys: keys, depth: depth, valueDepth: valueDepth) * kernelThreadCount
+public func attentionScratchCount(keys: Int, depth: Int, valueDepth: Int, layout: AttentionLayout = .headsFirst) -> Int {
+    attentionScratchPerThread(keys: keys, depth: depth, valueDepth: valueDepth, layout: layout) * kernelThreadCount
 }
 
 /// Where `attention` finds each head's rows: offsets and row strides, in floats.
@@ -30,7 +30,7 @@ public enum AttentionLayout: Sendable, Equatable {
 /// score matrix is never held whole (ONNX `MatMul → Softmax(last axis) → MatMul`).
 ///
 /// Operands are dense in the shapes `layout` gives; `headsFirst` heads number `batch`, `tokensFirst(heads: h)`
-/// heads `batch · h`. `scratch` holds `attentionScratchCount(keys:depth:valueDepth:)` floats. No argument may alias another.
+/// heads `batch · h`. `scratch` holds `attentionScratchCount(keys:depth:valueDepth:layout:)` floats. No argument may alias another.
 ///
 /// Heads are spread over the cores, each running single-threaded gemms on its own scores block.
 public func attention(q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
@@ -46,7 +46,8 @@ public func attention(q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: Unsaf
             for t in range {
                 attentionHeads(q: q, k: k, v: v, out: out, geometry, heads: heads * t / threads ..< heads * (t + 1) / threads,
                                scale: scale,
-                               scratch: scratch + t * attentionScratchPerThread(keys: keys, depth: depth, valueDepth: valueDepth))
+                               scratch: scratch + t * attentionScratchPerThread(keys: keys, depth: depth,
+                                                                                 valueDepth: valueDepth, layout: layout))
             }
         }
     }

@@ -39,7 +39,8 @@ final class AttentionTests: XCTestCase {
         let q = values(batch * queries * heads * depth, 0.29), k = values(batch * keys * heads * depth, 0.53)
         let v = values(batch * keys * heads * valueDepth, 0.91)
         var out = [Float](repeating: .nan, count: batch * queries * heads * valueDepth)
-        var scratch = [Float](repeating: .nan, count: attentionScratchCount(keys: keys, depth: depth, valueDepth: valueDepth))
+        var scratch = [Float](repeating: .nan, count: attentionScratchCount(keys: keys, depth: depth, valueDepth: valueDepth,
+                                                                          layout: .tokensFirst(heads: heads)))
         attention(q: q, k: k, v: v, out: &out, layout: .tokensFirst(heads: heads), batch: batch, queries: queries,
                   keys: keys, depth: depth, valueDepth: valueDepth, scale: scale, scratch: &scratch)
         // The same heads, transposed to heads first: q [B·H, T, D] scaled, kᵀ [B·H, D, S], v [B·H, S, Dv].

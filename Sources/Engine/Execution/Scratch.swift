@@ -10,8 +10,11 @@ extension Op {
             return convTranspose2dScratchCount(g) * MemoryLayout<Float>.stride
         case .spectral(let basis, _, _):
             return basis.scratchCount * MemoryLayout<Float>.stride
-        case let .attention(_, _, keys, depth, valueDepth), let .tokenAttention(_, _, _, keys, depth, valueDepth, _):
+        case let .attention(_, _, keys, depth, valueDepth):
             return attentionScratchCount(keys: keys, depth: depth, valueDepth: valueDepth) * MemoryLayout<Float>.stride
+        case let .tokenAttention(_, heads, _, keys, depth, valueDepth, _):
+            return attentionScratchCount(keys: keys, depth: depth, valueDepth: valueDepth,
+                                         layout: .tokensFirst(heads: heads)) * MemoryLayout<Float>.stride
         case .dft(let transform, _, _, _), .stft(let transform, _, _, _, _):
             return transform.scratchCount * MemoryLayout<Float>.stride
         case .reduce:
