@@ -12,6 +12,37 @@ public enum Reduction: Sendable {
     }
 }
 
+/// The reductions `reduceTrailing` computes: those that are a sum of one term per element.
+public func isTrailingSum(_ reduction: Reduction) -> Bool {
+    switch reduction {
+    case .sum, .mean, .sumSquares: true
+    case .product, .max, .min: false
+    }
+}
+
+/// `reduce` for float32 when the reduced axes are the trailing ones: each of `rows` outputs sums (`isTrailingSum`)
+/// the `length` contiguous floats of its row of `x`. Uses `blockedSum` (float lanes within blocks, blocks added in
+/// double precision), rows spread over the cores, and a single row's sum split over them. `output` holds `rows`
+/// floats and may not alias `x`. Zero-length rows give 0 (NaN for `mean`), as `reduce` does.
+public func reduceTrailing(_ x: UnsafePointer<Float>, rows: Int, length: Int, _ reduction: Reduction,
+                           output: UnsafeMutablePointer<Float>) {
+    precondition(isTrailingSum(reduction), "reduceTrailing computes sums only")
+    @inline(__always) func finish(_ sum: Double) -> Float {
+        Float(reduction == .mean ? sum / Double(length) : sum)
+    }
+    let square = reduction == .sumSquares
+    if rows == 1 {
+        output[0] = finish(chunkedSum(x, count: length, chunks: kernelThreadCount) { square ? $0 * $0 : $0 })
+        return
+    }
+    let input = UncheckedSendable(x), out = UncheckedSendable(output)
+    parallelRanges(rows, minimumPerThread: max(1, parallelStatisticsMinimum / max(length, 1))) { range in
+        for row in range {
+            out.value[row] = finish(blockedSum(input.value + row * length, count: length) { square ? $0 * $0 : $0 })
+        }
+    }
+}
+
 /// Scratch bytes `reduce` needs for an output of `outputCount` elements.
 public func reduceScratchBytes(outputCount: Int) -> Int { outputCount * MemoryLayout<Double>.stride }
 

@@ -35,7 +35,7 @@ let parallelStatisticsMinimum = 1 << 16
 
 /// `blockedSum` over `chunks` contiguous parts of `x` on separate cores, the parts' sums added in order.
 @inline(__always)
-private func chunkedSum(_ x: UnsafePointer<Float>, count: Int, chunks: Int,
+func chunkedSum(_ x: UnsafePointer<Float>, count: Int, chunks: Int,
                         _ term: @escaping (SIMD8<Float>) -> SIMD8<Float>) -> Double {
     guard chunks > 1, count >= parallelStatisticsMinimum else { return blockedSum(x, count: count, term) }
     return withUnsafeTemporaryAllocation(of: Double.self, capacity: chunks) { sums in

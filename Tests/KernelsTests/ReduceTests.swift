@@ -88,4 +88,24 @@ final class ReduceTests: XCTestCase {
             XCTAssertEqual(got, expected.map { Int64($0) }, "\(reduction)")
         }
     }
+
+    /// `reduceTrailing` (the float fast path for sums over trailing axes) against the same reference: one long
+    /// row split over the cores, several rows, rows shorter than a vector, values with a large mean, empty rows.
+    /// Bound: 1e-6 of the sum of magnitudes (float lanes within blocks of 256).
+    func testTrailingSums() {
+        var rng = SplitMix64(seed: 9)
+        for (rows, length, offset) in [(1, 70_001, 0.0), (5, 1_000, 0.0), (3, 7, 0.0), (2, 40_000, 1_000.0), (4, 0, 0.0)] {
+            let x = rng.floats(rows * length, in: -1...1).map { $0 + Float(offset) }
+            for reduction in Self.all where isTrailingSum(reduction) {
+                var out = [Float](repeating: -42, count: rows)
+                let input = x.isEmpty ? [0] : x
+                reduceTrailing(input, rows: rows, length: length, reduction, output: &out)
+                let expected = reference(x.map(Double.init), shape: [rows, length], reduced: [false, true], reduction)
+                // Relative to the sum of magnitudes: a sum of signed values may cancel to near 0.
+                let scale = reference(x.map { Double(abs($0)) }, shape: [rows, length], reduced: [false, true], reduction)
+                assertClose(out, expected, scale: scale, tolerance: 1e-6,
+                            "\(reduction) of \(rows) × \(length) + \(offset)")
+            }
+        }
+    }
 }

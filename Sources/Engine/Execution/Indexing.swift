@@ -75,6 +75,9 @@ func executeCast(_ x: TensorRef, _ out: TensorRef) {
 func executeReduce(_ reduction: Reduction, reduced: [Bool], _ x: TensorRef, _ out: TensorRef,
                    scratch: UnsafeMutableRawPointer) {
     switch x.dataType {
+    case .float32 where isTrailingSum(reduction) && reducesTrailingAxes(x.shape, reduced):
+        let length = x.shape.indices.reduce(1) { reduced[$1] ? $0 * x.shape[$1] : $0 }
+        reduceTrailing(x.floats(), rows: out.elementCount, length: length, reduction, output: out.floats())
     case .float32:
         reduce(x.floats(), shape: x.shape, reduced: reduced, reduction, output: out.floats(), scratch: scratch,
                load: { Double($0) }, store: { Float($0) })
@@ -84,6 +87,14 @@ func executeReduce(_ reduction: Reduction, reduced: [Bool], _ x: TensorRef, _ ou
     case .bool:
         preconditionFailure("Reduce over bools")
     }
+}
+
+/// True when every reduced axis of `shape` longer than 1 comes after every kept axis longer than 1, so each
+/// output sums one contiguous run of the input.
+private func reducesTrailingAxes(_ shape: [Int], _ reduced: [Bool]) -> Bool {
+    let kept = shape.indices.filter { !reduced[$0] && shape[$0] > 1 }
+    let summed = shape.indices.filter { reduced[$0] && shape[$0] > 1 }
+    return (kept.last ?? -1) < (summed.first ?? shape.count)
 }
 
 /// ONNX `Gemm`: `out = alpha · op(A) · op(B) + beta · C` with C broadcast to `[m, n]`.
