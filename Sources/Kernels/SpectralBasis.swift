@@ -23,22 +23,43 @@ public struct SpectralBasis: Sendable {
         plan = RealFFTPlan(length: window.count)
     }
 
-    /// Scratch floats either kernel needs: one frame, one half spectrum, and the FFT's own.
-    public var scratchCount: Int { length + 2 * (length / 2 + 1) + plan.scratchCount }
+    /// Scratch floats either kernel needs: per core, one frame, one half spectrum, and the FFT's own.
+    public var scratchCount: Int { kernelThreadCount * perThreadScratchCount }
+
+    /// Scratch floats one thread of either kernel uses.
+    var perThreadScratchCount: Int { length + 2 * (length / 2 + 1) + plan.scratchCount }
+
+    /// Runs `body` for each batch item in `0 ..< batch`, the items split over the cores, each call given the
+    /// frame, half spectrum (real, imag) and FFT scratch of the thread it runs on, carved from `scratch`.
+    func forEachItem(_ batch: Int, scratch: UnsafeMutablePointer<Float>,
+                     _ body: (_ item: Int, _ frame: UnsafeMutablePointer<Float>, _ real: UnsafeMutablePointer<Float>,
+                              _ imag: UnsafeMutablePointer<Float>, _ fftScratch: UnsafeMutablePointer<Float>) -> Void) {
+        let threads = min(kernelThreadCount, batch), perThread = perThreadScratchCount
+        let n = length, half = n / 2 + 1
+        let base = UncheckedSendable(scratch)
+        parallelRanges(threads) { parts in
+            for part in parts {
+                let frame = base.value + part * perThread, real = frame + n, imag = real + half
+                for item in (batch * part / threads)..<(batch * (part + 1) / threads) {
+                    body(item, frame, real, imag, imag + half)
+                }
+            }
+        }
+    }
 }
 
 /// `Conv1d(x, W, stride, padding)` for a spectral basis `W` with one input channel: for each batch item and
 /// output frame `f`, `out[b][k][f] = Σ_n W[k][n] · x[b][f · stride − padLeft + n]` (zeros outside `x`).
 ///
 /// `x` is `[batch, inLength]`, `out` is `[batch, bins, frames]`, dense; `scratch` holds
-/// `basis.scratchCount` floats. No argument may alias another.
+/// `basis.scratchCount` floats. No argument may alias another. Batch items are spread over the cores.
 public func spectralAnalysis(_ basis: SpectralBasis, x: UnsafePointer<Float>, batch: Int, inLength: Int,
                              stride: Int, padLeft: Int, frames: Int, out: UnsafeMutablePointer<Float>,
                              scratch: UnsafeMutablePointer<Float>) {
-    let n = basis.length, half = n / 2 + 1, bins = basis.bins
-    let frame = scratch, real = scratch + n, imag = real + half, fftScratch = imag + half
-    for b in 0..<batch {
-        let signal = x + b * inLength
+    let n = basis.length, bins = basis.bins
+    let input = UncheckedSendable(x), output = UncheckedSendable(out)
+    basis.forEachItem(batch, scratch: scratch) { b, frame, real, imag, fftScratch in
+        let signal = input.value + b * inLength
         for f in 0..<frames {
             let start = f * stride - padLeft
             for i in 0..<n {
@@ -47,7 +68,7 @@ public func spectralAnalysis(_ basis: SpectralBasis, x: UnsafePointer<Float>, ba
             }
             basis.plan.forward(frame, real: real, imag: imag, scratch: fftScratch)
             // X_k = Σ v cos θ − i Σ v sin θ.
-            let column = out + b * bins * frames + f
+            let column = output.value + b * bins * frames + f
             switch basis.trig {
             case .cosine:
                 for k in 0..<bins { column[k * frames] = basis.rowScale[k] * real[k] }
@@ -63,21 +84,21 @@ public func spectralAnalysis(_ basis: SpectralBasis, x: UnsafePointer<Float>, ba
 /// output are dropped). `out` is overwritten.
 ///
 /// `z` is `[batch, bins, frames]`, `out` is `[batch, outLength]`, dense; `scratch` holds `basis.scratchCount`
-/// floats. No argument may alias another.
+/// floats. No argument may alias another. Batch items are spread over the cores.
 public func spectralSynthesis(_ basis: SpectralBasis, z: UnsafePointer<Float>, batch: Int, frames: Int,
                               stride: Int, padLeft: Int, outLength: Int, out: UnsafeMutablePointer<Float>,
                               scratch: UnsafeMutablePointer<Float>) {
     let n = basis.length, half = n / 2 + 1, bins = basis.bins
-    let frame = scratch, real = scratch + n, imag = real + half, fftScratch = imag + half
-    out.update(repeating: 0, count: batch * outLength)
-    for b in 0..<batch {
-        let signal = out + b * outLength
+    let input = UncheckedSendable(z), output = UncheckedSendable(out)
+    basis.forEachItem(batch, scratch: scratch) { b, frame, real, imag, fftScratch in
+        let signal = output.value + b * outLength
+        signal.update(repeating: 0, count: outLength)
         for f in 0..<frames {
             // The unscaled inverse real FFT gives X_0 + 2 Σ Re(X_k e^{iθ}) + X_{N/2} (−1)^n, so
             // Σ c_k cos θ needs X_k = c_k / 2 inside and c_k at DC and Nyquist, Σ c_k sin θ needs X_k = −i c_k / 2.
             real.update(repeating: 0, count: half)
             imag.update(repeating: 0, count: half)
-            let column = z + b * bins * frames + f
+            let column = input.value + b * bins * frames + f
             for k in 0..<bins {
                 let c = basis.rowScale[k] * column[k * frames]
                 let edge = k == 0 || 2 * k == n
