@@ -21,18 +21,18 @@ public func gelu(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, co
 public func vectorOnePlusErf(_ u: SIMD8<Float>) -> SIMD8<Float> {
     let negative = u .< 0
     let z = u.replacing(with: -u, where: negative)
-    let t = 1 / (z * 0.5 + 1)
+    let t = 1 / multiplyAdd(z, 0.5, 1)
     var p = SIMD8<Float>(repeating: 0.170_872_77)
-    p = p * t - 0.822_152_23
-    p = p * t + 1.488_515_87
-    p = p * t - 1.135_203_98
-    p = p * t + 0.278_868_07
-    p = p * t - 0.186_288_06
-    p = p * t + 0.096_784_18
-    p = p * t + 0.374_091_96
-    p = p * t + 1.000_023_68
-    p = p * t - 1.265_512_23
-    let complement = t * vectorExp(p - z * z)
+    p = multiplyAdd(p, t, -0.822_152_23)
+    p = multiplyAdd(p, t, 1.488_515_87)
+    p = multiplyAdd(p, t, -1.135_203_98)
+    p = multiplyAdd(p, t, 0.278_868_07)
+    p = multiplyAdd(p, t, -0.186_288_06)
+    p = multiplyAdd(p, t, 0.096_784_18)
+    p = multiplyAdd(p, t, 0.374_091_96)
+    p = multiplyAdd(p, t, 1.000_023_68)
+    p = multiplyAdd(p, t, -1.265_512_23)
+    let complement = t * vectorExp(multiplyAdd(-z, z, p))
     return (2 - complement).replacing(with: complement, where: negative)
 }
 

@@ -10,23 +10,53 @@ public func vectorExp(_ x: SIMD8<Float>) -> SIMD8<Float> {
     let clamped = lanewiseMin(lanewiseMax(x, SIMD8(repeating: -104)), SIMD8(repeating: 88.3762))
     // n = round(x / ln 2) by the 1.5 · 2^23 trick; its low mantissa bits hold n.
     let magic = SIMD8<Float>(repeating: 12_582_912)
-    let shifted = clamped * 1.442_695_04 + magic
+    let shifted = multiplyAdd(clamped, 1.442_695_04, magic)
     let n = shifted - magic
-    var r = clamped - n * 0.693_359_375
-    r = r - n * -2.121_944_4e-4
+    var r = multiplyAdd(n, -0.693_359_375, clamped)
+    r = multiplyAdd(n, 2.121_944_4e-4, r)
     var p = SIMD8<Float>(repeating: 1.987_569_15e-4)
-    p = p * r + 1.398_199_95e-3
-    p = p * r + 8.333_451_9e-3
-    p = p * r + 4.166_579_59e-2
-    p = p * r + 1.666_666_55e-1
-    p = p * r + 5.000_000_12e-1
-    p = p * (r * r) + r + 1
+    p = multiplyAdd(p, r, 1.398_199_95e-3)
+    p = multiplyAdd(p, r, 8.333_451_9e-3)
+    p = multiplyAdd(p, r, 4.166_579_59e-2)
+    p = multiplyAdd(p, r, 1.666_666_55e-1)
+    p = multiplyAdd(p, r, 5.000_000_12e-1)
+    p = multiplyAdd(p, r * r, r + 1)
     // 2^n = 2^(n/2) · 2^(n − n/2): each factor stays a normal float for n in -150 ... 127.
     let k = unsafeBitCast(shifted, to: SIMD8<Int32>.self) &- unsafeBitCast(magic, to: SIMD8<Int32>.self)
     let half = k &>> 1
     let low = unsafeBitCast((half &+ 127) &<< 23, to: SIMD8<Float>.self)
     let high = unsafeBitCast((k &- half &+ 127) &<< 23, to: SIMD8<Float>.self)
     return p * low * high
+}
+
+/// `a · b + c` in each lane: one fused multiply-add (a single rounding) where the build targets hardware that has
+/// it (AArch64; x86-64 built with `FUSED_MULTIPLY_ADD`, see Package.swift), a multiply and an add elsewhere, where
+/// `addingProduct` would be a library call per lane.
+@inlinable @inline(__always)
+public func multiplyAdd(_ a: SIMD8<Float>, _ b: SIMD8<Float>, _ c: SIMD8<Float>) -> SIMD8<Float> {
+    #if FUSED_MULTIPLY_ADD || arch(arm64)
+    c.addingProduct(a, b)
+    #else
+    a * b + c
+    #endif
+}
+
+/// `multiplyAdd` with a constant multiplier and addend.
+@inlinable @inline(__always)
+public func multiplyAdd(_ a: SIMD8<Float>, _ b: Float, _ c: Float) -> SIMD8<Float> {
+    multiplyAdd(a, SIMD8(repeating: b), SIMD8(repeating: c))
+}
+
+/// `multiplyAdd` with a constant multiplier.
+@inlinable @inline(__always)
+public func multiplyAdd(_ a: SIMD8<Float>, _ b: Float, _ c: SIMD8<Float>) -> SIMD8<Float> {
+    multiplyAdd(a, SIMD8(repeating: b), c)
+}
+
+/// `multiplyAdd` with a constant addend.
+@inlinable @inline(__always)
+public func multiplyAdd(_ a: SIMD8<Float>, _ b: SIMD8<Float>, _ c: Float) -> SIMD8<Float> {
+    multiplyAdd(a, b, SIMD8(repeating: c))
 }
 
 /// The larger of `a` and `b` in each lane (`b` where they compare unordered). The standard library's
