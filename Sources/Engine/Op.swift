@@ -49,8 +49,9 @@ public enum Op: Sendable {
     case gelu
     /// `a · sigmoid(b)` for the two halves of a `[outer, 2·half, inner]` input, made by `fuseGLU`. Input: x.
     case glu(outer: Int, half: Int, inner: Int)
-    /// Group normalisation with per-channel γ and β, made by `fuseGroupNorm`. Inputs: x `[N, C, …]`, γ, β (C values).
-    case groupNorm(groups: Int, epsilon: Float)
+    /// Group normalisation with per-channel γ and β, made by `fuseGroupNorm`, then `activation` in the same pass
+    /// (`fuseGroupNormActivations`; a GLU halves the channels). Inputs: x `[N, C, …]`, γ, β (C values).
+    case groupNorm(groups: Int, epsilon: Float, then: GroupNormActivation)
     /// One-group normalisation of a channels-last `[batch, tokens, channels]` tensor with per-channel γ and β,
     /// made by `fuseChannelsLastGroupNorm` from a `.groupNorm` between two transposes. Inputs: x, γ, β.
     case channelsLastGroupNorm(epsilon: Float)
@@ -111,7 +112,9 @@ public enum Op: Sendable {
         case .attention, .tokenAttention: "Attention"
         case .gelu: "GELU"
         case .glu: "GLU"
-        case .groupNorm, .channelsLastGroupNorm: "GroupNorm"
+        case .groupNorm(_, _, .identity), .channelsLastGroupNorm: "GroupNorm"
+        case .groupNorm(_, _, .gelu): "GroupNorm+GELU"
+        case .groupNorm(_, _, .glu): "GroupNorm+GLU"
         case .gemm: "Gemm"
         case .binary(let o): "Binary." + o.rawValue
         case .unary(let o): "Unary." + o.rawValue

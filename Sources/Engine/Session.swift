@@ -69,6 +69,7 @@ public final class Session: @unchecked Sendable {
         fuseGroupNorm(&graph)
         fuseChannelsLastGroupNorm(&graph)
         fuseGLU(&graph)
+        fuseGroupNormActivations(&graph)
         fuseLinear(&graph)
         fuseScaledAdd(&graph)
         statistics.plannedOps = graph.nodes.reduce(into: [:]) { $0[$1.op.name, default: 0] += 1 }

@@ -6,11 +6,17 @@ import Foundation
 public func gelu(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int) {
     let input = UncheckedSendable(x), output = UncheckedSendable(y)
     parallelRanges(count, minimumPerThread: 1 << 15) { range in
-        mapVectors(input.value + range.lowerBound, output.value + range.lowerBound, count: range.count) { v in
-            (v * vectorOnePlusErf(v * 0.707_106_77)) * 0.5
-        }
+        mapVectors(input.value + range.lowerBound, output.value + range.lowerBound, count: range.count, geluVector)
     }
 }
+
+/// `gelu`'s formula on 8 floats.
+@inlinable @inline(__always)
+public func geluVector(_ v: SIMD8<Float>) -> SIMD8<Float> { (v * vectorOnePlusErf(v * 0.707_106_77)) * 0.5 }
+
+/// `1 / (1 + e^(−v))` on 8 floats.
+@inlinable @inline(__always)
+public func sigmoidVector(_ v: SIMD8<Float>) -> SIMD8<Float> { 1 / (1 + vectorExp(-v)) }
 
 /// `1 + erf(u)` for 8 floats, from the Chebyshev fit of `erfc` in Numerical Recipes (`erfcc`, fractional error
 /// below 1.2e-7): `erfc(z) ≈ t · e^(−z² + P(t))` with `t = 1 / (1 + z/2)`, `z = |u|`; then `1 + erf(u)` is
@@ -46,7 +52,7 @@ public func glu(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, out
             let (o, c) = row.quotientAndRemainder(dividingBy: half)
             let a = input.value + (o * 2 * half + c) * inner, b = a + half * inner
             let out = output.value + row * inner
-            mapVectors(a, b, out, count: inner) { a, b in a * (1 / (1 + vectorExp(-b))) }
+            mapVectors(a, b, out, count: inner) { a, b in a * sigmoidVector(b) }
         }
     }
 }

@@ -1,40 +1,81 @@
-/// Group normalisation as HT-Demucs exports it (`Reshape → InstanceNormalization → Reshape → Mul → Add`):
-/// for a dense `[batch, channels, spatial]` tensor split into `groups` groups of consecutive channels, each
-/// group is normalised by its own mean and biased variance, then channel `c` is scaled by `gamma[c]` and
-/// shifted by `beta[c]`: `y = ((x − mean) · invStd) · gamma + beta`. `x` and `y` may alias.
+/// What `groupNorm` applies to the normalised values `z` before writing them.
+public enum GroupNormActivation: Sendable {
+    /// `y = z`, `[batch, channels, spatial]`.
+    case identity
+    /// `y = gelu(z)` (`geluVector`), `[batch, channels, spatial]`.
+    case gelu
+    /// GLU over the channel axis: `y[n][c] = z[n][c] · sigmoid(z[n][half + c])` for `c < half = channels / 2`;
+    /// `y` is `[batch, half, spatial]`.
+    case glu
+}
+
+/// Group normalisation as HT-Demucs exports it (`Reshape → InstanceNormalization → Reshape → Mul → Add`), then
+/// optionally the activation that follows it: for a dense `[batch, channels, spatial]` tensor split into
+/// `groups` groups of consecutive channels, each group is normalised by its own mean and biased variance, then
+/// channel `c` is scaled by `gamma[c]` and shifted by `beta[c]`: `z = ((x − mean) · invStd) · gamma + beta`, and
+/// `y = activation(z)` in the same pass. `y` must not alias `x`.
 ///
-/// Large groups gather their statistics over chunks spread across the cores and normalise their channels in
-/// parallel; small ones (HT-Demucs's residual branches fold 512 frequencies into the batch: 512 groups of a
-/// few thousand values) are handed out whole, a share of the groups per core.
+/// Large batch items gather each group's statistics over chunks spread across the cores and write their channels
+/// in parallel; small ones (HT-Demucs's residual branches fold 512 frequencies into the batch: 512 items of a few
+/// thousand values) are handed out whole, a share of the items per core.
 public func groupNorm(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, batch: Int, channels: Int,
                       spatial: Int, groups: Int, gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>,
-                      epsilon: Float) {
-    let perGroup = channels / groups * spatial
+                      epsilon: Float, then activation: GroupNormActivation = .identity) {
+    precondition(activation != .glu || channels % 2 == 0, "GLU needs an even channel count")
+    let perGroup = channels / groups * spatial, perItem = channels * spatial
+    let outChannels = activation == .glu ? channels / 2 : channels
     let input = UncheckedSendable(x), output = UncheckedSendable(y)
     let scale = UncheckedSendable(gamma), shift = UncheckedSendable(beta)
-    /// Normalises channels `local` of group `index` (batch item × group) with its statistics.
-    func normalise(_ index: Int, _ local: Range<Int>, _ mean: SplitMean, _ invStd: Float) {
-        let firstChannel = index % groups * (channels / groups)
-        for c in local {
-            let offset = index * perGroup + c * spatial
-            let a = scale.value[firstChannel + c], b = shift.value[firstChannel + c]
-            mapVectors(input.value + offset, output.value + offset, count: spatial) { mean.centre($0) * invStd * a + b }
+    /// Writes output channels `local` of batch item `n`, whose groups' statistics are in `statistics`.
+    func write(_ n: Int, _ local: Range<Int>, _ statistics: UnsafePointer<(SplitMean, Float)>) {
+        /// The source row of channel `c`, and `z`'s affine map for it: `(x − mean) · invStd · a + b`.
+        func channel(_ c: Int) -> (UnsafePointer<Float>, SplitMean, Float, Float, Float) {
+            let (mean, invStd) = statistics[c / (channels / groups)]
+            return (input.value + (n * channels + c) * spatial, mean, invStd, scale.value[c], shift.value[c])
         }
-    }
-    if perGroup < parallelStatisticsMinimum {
-        parallelRanges(batch * groups, minimumPerThread: max(1, (1 << 15) / max(perGroup, 1))) { indices in
-            for index in indices {
-                let (mean, invStd) = meanAndInverseStd(input.value + index * perGroup, count: perGroup, epsilon: epsilon)
-                normalise(index, 0..<(channels / groups), mean, invStd)
+        for c in local {
+            let out = output.value + (n * outChannels + c) * spatial
+            let (row, mean, invStd, a, b) = channel(c)
+            switch activation {
+            case .identity:
+                mapVectors(row, out, count: spatial) { mean.centre($0) * invStd * a + b }
+            case .gelu:
+                mapVectors(row, out, count: spatial) { geluVector(mean.centre($0) * invStd * a + b) }
+            case .glu:
+                let (gate, gateMean, gateInvStd, gateA, gateB) = channel(outChannels + c)
+                mapVectors(row, gate, out, count: spatial) { v, g in
+                    (mean.centre(v) * invStd * a + b) * sigmoidVector(gateMean.centre(g) * gateInvStd * gateA + gateB)
+                }
             }
         }
-        return
     }
-    for index in 0..<(batch * groups) {
-        let (mean, invStd) = meanAndInverseStd(x + index * perGroup, count: perGroup, epsilon: epsilon,
-                                               chunks: kernelThreadCount)
-        parallelRanges(channels / groups, minimumPerThread: max(1, (1 << 15) / max(spatial, 1))) { local in
-            normalise(index, local, mean, invStd)
+    withUnsafeTemporaryAllocation(of: (SplitMean, Float).self, capacity: perItem < parallelStatisticsMinimum
+                                  ? kernelThreadCount * groups : groups) { buffer in
+        let statistics = UncheckedSendable(buffer.baseAddress!)
+        if perItem < parallelStatisticsMinimum {
+            let threads = min(kernelThreadCount, max(1, batch * perItem / (1 << 15)), batch)
+            parallelRanges(threads) { parts in
+                for part in parts {
+                    let own = statistics.value + part * groups
+                    for n in (batch * part / threads)..<(batch * (part + 1) / threads) {
+                        for g in 0..<groups {
+                            own[g] = meanAndInverseStd(input.value + n * perItem + g * perGroup, count: perGroup,
+                                                       epsilon: epsilon)
+                        }
+                        write(n, 0..<outChannels, own)
+                    }
+                }
+            }
+            return
+        }
+        for n in 0..<batch {
+            for g in 0..<groups {
+                statistics.value[g] = meanAndInverseStd(x + n * perItem + g * perGroup, count: perGroup,
+                                                        epsilon: epsilon, chunks: kernelThreadCount)
+            }
+            parallelRanges(outChannels, minimumPerThread: max(1, (1 << 15) / max(spatial, 1))) { local in
+                write(n, local, statistics.value)
+            }
         }
     }
 }

@@ -75,7 +75,7 @@ public func exponential(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Flo
 
 /// `y[i] = 1 / (1 + e^{−x[i]})` for `count` floats; `x` and `y` may alias.
 public func sigmoid(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int) {
-    mapVectors(x, y, count: count) { 1 / (1 + vectorExp(-$0)) }
+    mapVectors(x, y, count: count, sigmoidVector)
 }
 
 /// Applies an 8-wide function to `count` floats, the tail through a zero-padded vector.

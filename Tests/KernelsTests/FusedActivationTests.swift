@@ -50,30 +50,50 @@ final class FusedActivationTests: XCTestCase {
         }
     }
 
-    /// Small groups (handed out whole, a share per core) and large ones (statistics and channels split over the
-    /// cores), both with a mean large next to the spread.
+    /// Small batch items (handed out whole, a share per core) and large ones (statistics and channels split over
+    /// the cores), both with a mean large next to the spread, without and with the activation that can follow.
+    /// With 3 groups of 2 channels GLU's gate channels come from other groups than the values they gate.
     func testGroupNormMatchesPerGroupStatisticsWithALargeMean() {
-        checkGroupNorm(batch: 2, channels: 6, spatial: 9_001, groups: 3)
-        checkGroupNorm(batch: 2, channels: 4, spatial: 40_003, groups: 2)
+        for activation in [GroupNormActivation.identity, .gelu, .glu] {
+            checkGroupNorm(batch: 3, channels: 6, spatial: 3_001, groups: 3, activation)
+            checkGroupNorm(batch: 2, channels: 4, spatial: 40_003, groups: 2, activation)
+        }
     }
 
-    private func checkGroupNorm(batch: Int, channels: Int, spatial: Int, groups: Int, line: UInt = #line) {
+    private func checkGroupNorm(batch: Int, channels: Int, spatial: Int, groups: Int,
+                                _ activation: GroupNormActivation, line: UInt = #line) {
         let x = signal(batch * channels * spatial, 0.519).map { $0 + 1_000 }
         let gamma = (0..<channels).map { Float($0) * 0.5 - 1 }, beta = (0..<channels).map { Float($0) * 0.25 }
-        var y = [Float](repeating: 0, count: x.count)
+        let outChannels = activation == .glu ? channels / 2 : channels
+        var y = [Float](repeating: .nan, count: batch * outChannels * spatial)
         groupNorm(x, &y, batch: batch, channels: channels, spatial: spatial, groups: groups, gamma: gamma, beta: beta,
-                  epsilon: 1e-5)
+                  epsilon: 1e-5, then: activation)
+        // z in float64, from each group's exact statistics.
         let perGroup = channels / groups * spatial
+        var z = [Double](repeating: 0, count: x.count)
         for n in 0..<batch {
             for g in 0..<groups {
                 let start = (n * groups + g) * perGroup
                 let values = x[start..<(start + perGroup)].map(Double.init)
                 let mean = values.reduce(0, +) / Double(perGroup)
                 let variance = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(perGroup)
-                for j in stride(from: 0, to: perGroup, by: 53) {
+                for j in 0..<perGroup {
                     let c = g * channels / groups + j / spatial
-                    let expected = (values[j] - mean) / (variance + 1e-5).squareRoot() * Double(gamma[c]) + Double(beta[c])
-                    XCTAssertEqual(Double(y[start + j]), expected, accuracy: 2e-5 * max(1, abs(Double(gamma[c]))), line: line)
+                    z[start + j] = (values[j] - mean) / (variance + 1e-5).squareRoot() * Double(gamma[c]) + Double(beta[c])
+                }
+            }
+        }
+        for n in 0..<batch {
+            for c in 0..<outChannels {
+                for i in stride(from: 0, to: spatial, by: 53) {
+                    let v = z[(n * channels + c) * spatial + i]
+                    let expected = switch activation {
+                    case .identity: v
+                    case .gelu: v * 0.5 * (1 + erf(v / 2.0.squareRoot()))
+                    case .glu: v / (1 + exp(-z[(n * channels + outChannels + c) * spatial + i]))
+                    }
+                    XCTAssertEqual(Double(y[(n * outChannels + c) * spatial + i]), expected,
+                                   accuracy: 2e-5 * max(1, abs(Double(gamma[c]))), "\(activation)", line: line)
                 }
             }
         }
@@ -93,7 +113,7 @@ final class FusedActivationTests: XCTestCase {
         }
         var expected = [Float](repeating: .nan, count: x.count)
         groupNorm(transposed, &expected, batch: batch, channels: channels, spatial: tokens, groups: 1, gamma: gamma,
-                  beta: beta, epsilon: 1e-5)
+                  beta: beta, epsilon: 1e-5, then: .identity)
         for n in 0..<batch {
             for t in 0..<tokens {
                 for c in 0..<channels {
