@@ -41,7 +41,15 @@ public func pad(_ input: UnsafeRawPointer, shape: [Int], begin: [Int], end: [Int
         return
     }
     let inner = outShape[rank - 1]
-    let innerMap = maps[rank - 1]
+    // The innermost axis as runs of output positions whose sources are consecutive (one copy each) or fills.
+    var runs: [(start: Int, source: Int, count: Int)] = []
+    for (j, s) in maps[rank - 1].enumerated() {
+        if let last = runs.last, s < 0 ? last.source < 0 : last.source >= 0 && last.source + last.count == s {
+            runs[runs.count - 1].count += 1
+        } else {
+            runs.append((j, s, 1))
+        }
+    }
     var index = [Int](repeating: 0, count: max(rank - 1, 0))
     var dst = output
     while true {
@@ -52,12 +60,12 @@ public func pad(_ input: UnsafeRawPointer, shape: [Int], begin: [Int], end: [Int
             if s < 0 { outside = true; break }
             srcBase += s * inStrides[axis]
         }
-        for j in 0..<inner {
-            let s = innerMap[j]
-            if outside || s < 0 {
-                memcpy(dst + j * elementSize, fill, elementSize)
+        for run in runs {
+            let target = dst + run.start * elementSize
+            if outside || run.source < 0 {
+                for j in 0..<run.count { memcpy(target + j * elementSize, fill, elementSize) }
             } else {
-                memcpy(dst + j * elementSize, input + (srcBase + s) * elementSize, elementSize)
+                memcpy(target, input + (srcBase + run.source) * elementSize, run.count * elementSize)
             }
         }
         dst += inner * elementSize
