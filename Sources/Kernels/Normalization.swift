@@ -1,15 +1,20 @@
 /// Layer normalisation over the last axis of a dense `rows × cols` matrix (ONNX `LayerNormalization` after
 /// flattening the normalised axes into `cols`; PyTorch `nn.LayerNorm`).
 ///
-/// `gamma` and `beta` hold `cols` values (`beta` may be nil). `x` and `y` may alias. Statistics accumulate in
-/// double precision; the variance is the biased (population) variance.
+/// `gamma` and `beta` hold `cols` values (`beta` may be nil). `x` and `y` may alias. Statistics as
+/// `meanAndInverseStd`; the variance is the biased (population) variance. Rows are spread over the cores.
 public func layerNorm(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, rows: Int, cols: Int,
                       gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>?, epsilon: Float) {
-    for r in 0..<rows {
-        let src = x + r * cols, dst = y + r * cols
-        let (mean, invStd) = meanAndInverseStd(src, count: cols, epsilon: epsilon)
-        for c in 0..<cols {
-            dst[c] = mean.centre(src[c]) * invStd * gamma[c] + (beta?[c] ?? 0)
+    let input = UncheckedSendable(x), output = UncheckedSendable(y)
+    let scale = UncheckedSendable(gamma), shift = UncheckedSendable(beta)
+    parallelRanges(rows, minimumPerThread: max(1, (1 << 15) / max(cols, 1))) { range in
+        for r in range {
+            let src = input.value + r * cols, dst = output.value + r * cols
+            let (mean, invStd) = meanAndInverseStd(src, count: cols, epsilon: epsilon)
+            forEachLane(cols) { c, lanes in
+                let normalised = mean.centre(lanes.load(src + c)) * invStd * lanes.load(scale.value + c)
+                lanes.store(shift.value.map { normalised + lanes.load($0 + c) } ?? normalised, to: dst + c)
+            }
         }
     }
 }

@@ -82,18 +82,7 @@ public func sigmoid(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
 @inlinable @inline(__always)
 func mapVectors(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int,
                 _ f: (SIMD8<Float>) -> SIMD8<Float>) {
-    var i = 0
-    while i + 8 <= count {
-        let v = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
-        UnsafeMutableRawPointer(y + i).storeBytes(of: f(v), as: SIMD8<Float>.self)
-        i += 8
-    }
-    if i < count {
-        var v = SIMD8<Float>()
-        for j in 0..<(count - i) { v[j] = x[i + j] }
-        let r = f(v)
-        for j in 0..<(count - i) { y[i + j] = r[j] }
-    }
+    forEachLane(count) { i, lanes in lanes.store(f(lanes.load(x + i)), to: y + i) }
 }
 
 /// Applies an 8-wide function of two operands to `count` pairs `(x[i], z[i])`, the tail through zero-padded
@@ -101,17 +90,47 @@ func mapVectors(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, cou
 @inlinable @inline(__always)
 func mapVectors(_ x: UnsafePointer<Float>, _ z: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int,
                 _ f: (SIMD8<Float>, SIMD8<Float>) -> SIMD8<Float>) {
+    forEachLane(count) { i, lanes in lanes.store(f(lanes.load(x + i), lanes.load(z + i)), to: y + i) }
+}
+
+/// Loads and stores of `count` or fewer floats as one 8-lane vector, for loops over rows whose operands differ in
+/// their index (`forEachLane`): a tail shorter than 8 reads as zeros beyond `count` and writes only `count` lanes.
+@frozen @usableFromInline
+struct VectorLanes {
+    @usableFromInline let count: Int
+
+    @inlinable @inline(__always)
+    init(count: Int) { self.count = count }
+
+    @inlinable @inline(__always)
+    func load(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
+        if count == 8 { return UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self) }
+        var v = SIMD8<Float>()
+        for j in 0..<count { v[j] = p[j] }
+        return v
+    }
+
+    @inlinable @inline(__always)
+    func load(_ p: UnsafeMutablePointer<Float>) -> SIMD8<Float> { load(UnsafePointer(p)) }
+
+    @inlinable @inline(__always)
+    func store(_ v: SIMD8<Float>, to p: UnsafeMutablePointer<Float>) {
+        if count == 8 {
+            UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Float>.self)
+        } else {
+            for j in 0..<count { p[j] = v[j] }
+        }
+    }
+}
+
+/// Calls `body(i, lanes)` for `i` = 0, 8, 16, … below `count`; `lanes` loads and stores the 8 floats from `i`, or
+/// the fewer that remain at the tail.
+@inlinable @inline(__always)
+func forEachLane(_ count: Int, _ body: (Int, VectorLanes) -> Void) {
     var i = 0
     while i + 8 <= count {
-        let a = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
-        let b = UnsafeRawPointer(z + i).loadUnaligned(as: SIMD8<Float>.self)
-        UnsafeMutableRawPointer(y + i).storeBytes(of: f(a, b), as: SIMD8<Float>.self)
+        body(i, VectorLanes(count: 8))
         i += 8
     }
-    if i < count {
-        var a = SIMD8<Float>(), b = SIMD8<Float>()
-        for j in 0..<(count - i) { (a[j], b[j]) = (x[i + j], z[i + j]) }
-        let r = f(a, b)
-        for j in 0..<(count - i) { y[i + j] = r[j] }
-    }
+    if i < count { body(i, VectorLanes(count: count - i)) }
 }
