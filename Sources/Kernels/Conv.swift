@@ -28,20 +28,21 @@ func runsItemsInParallel(_ g: ConvGeometry) -> Bool {
 public func conv2d(_ g: ConvGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                    bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>,
                    scratch: UnsafeMutablePointer<Float>) {
-    fillBias(output, bias: bias, batch: g.batch, channels: g.outChannels, spatial: g.outSpatial)
     guard runsItemsInParallel(g) else {
-        for n in 0..<g.batch { convolveItem(g, n, input: input, weight: weight, output: output, scratch: scratch) }
+        for n in 0..<g.batch {
+            convolveItem(g, n, input: input, weight: weight, bias: bias, output: output, scratch: scratch)
+        }
         return
     }
     let tileFloats = im2colTileFloats(g)
     let threads = kernelThreadCount
-    let x = UncheckedSendable(input), w = UncheckedSendable(weight)
+    let x = UncheckedSendable(input), w = UncheckedSendable(weight), b = UncheckedSendable(bias)
     let y = UncheckedSendable(output), work = UncheckedSendable(scratch)
     withSingleThreadedBLAS {
         parallelRanges(threads) { slots in
             for t in slots {
                 for n in (g.batch * t / threads)..<(g.batch * (t + 1) / threads) {
-                    convolveItem(g, n, input: x.value, weight: w.value, output: y.value,
+                    convolveItem(g, n, input: x.value, weight: w.value, bias: b.value, output: y.value,
                                  scratch: work.value + t * tileFloats)
                 }
             }
@@ -49,10 +50,12 @@ public func conv2d(_ g: ConvGeometry, input: UnsafePointer<Float>, weight: Unsaf
     }
 }
 
-/// Adds batch item `n`'s convolution into `output` (already holding the bias), one group and one im2col tile
-/// at a time.
+/// Writes batch item `n`'s convolution into `output`, one group and one im2col tile at a time. Each group's block
+/// of `output` is filled with the bias just before the gemms that accumulate onto it: batch items run in parallel
+/// fill their own (small) blocks, which the gemm then finds in cache.
 private func convolveItem(_ g: ConvGeometry, _ n: Int, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-                          output: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
+                          bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>,
+                          scratch: UnsafeMutablePointer<Float>) {
     let cinG = g.inChannelsPerGroup, coutG = g.outChannelsPerGroup
     let rows = cinG * g.kernelArea
     let outSpatial = g.outSpatial
@@ -61,6 +64,9 @@ private func convolveItem(_ g: ConvGeometry, _ n: Int, input: UnsafePointer<Floa
         let x = input + (n * g.inChannels + group * cinG) * g.inSpatial
         let w = weight + group * coutG * rows
         let y = output + (n * g.outChannels + group * coutG) * outSpatial
+        for c in 0..<coutG {
+            (y + c * outSpatial).update(repeating: bias?[group * coutG + c] ?? 0, count: outSpatial)
+        }
         if g.isPointwise {
             gemm(m: coutG, n: outSpatial, k: cinG, a: w, lda: cinG, b: x, ldb: outSpatial,
                  beta: 1, c: y, ldc: outSpatial)
@@ -73,16 +79,6 @@ private func convolveItem(_ g: ConvGeometry, _ n: Int, input: UnsafePointer<Floa
             gemm(m: coutG, n: columns, k: rows, a: w, lda: rows, b: scratch, ldb: columns,
                  beta: 1, c: y + start, ldc: outSpatial)
             start += columns
-        }
-    }
-}
-
-/// Writes `bias[c]` (or zero) into every output position of channel `c`.
-func fillBias(_ output: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?,
-              batch: Int, channels: Int, spatial: Int) {
-    for n in 0..<batch {
-        for c in 0..<channels {
-            output.advanced(by: (n * channels + c) * spatial).update(repeating: bias?[c] ?? 0, count: spatial)
         }
     }
 }
