@@ -40,15 +40,11 @@ public func attention(q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: Unsaf
     let geometry = HeadGeometry(layout: layout, batch: batch, queries: queries, keys: keys, depth: depth,
                                 valueDepth: valueDepth)
     let heads = geometry.count
-    let threads = min(kernelThreadCount, heads)
     withSingleThreadedBLAS {
-        parallelRanges(threads) { range in
-            for t in range {
-                attentionHeads(q: q, k: k, v: v, out: out, geometry, heads: heads * t / threads ..< heads * (t + 1) / threads,
-                               scale: scale,
-                               scratch: scratch + t * attentionScratchPerThread(keys: keys, depth: depth,
-                                                                                 valueDepth: valueDepth, layout: layout))
-            }
+        parallelShares(heads, shares: kernelThreadCount) { t, range in
+            attentionHeads(q: q, k: k, v: v, out: out, geometry, heads: range, scale: scale,
+                           scratch: scratch + t * attentionScratchPerThread(keys: keys, depth: depth,
+                                                                             valueDepth: valueDepth, layout: layout))
         }
     }
 }

@@ -35,16 +35,13 @@ public func conv2d(_ g: ConvGeometry, input: UnsafePointer<Float>, weight: Unsaf
         return
     }
     let tileFloats = im2colTileFloats(g)
-    let threads = kernelThreadCount
     let x = UncheckedSendable(input), w = UncheckedSendable(weight), b = UncheckedSendable(bias)
     let y = UncheckedSendable(output), work = UncheckedSendable(scratch)
     withSingleThreadedBLAS {
-        parallelRanges(threads) { slots in
-            for t in slots {
-                for n in (g.batch * t / threads)..<(g.batch * (t + 1) / threads) {
-                    convolveItem(g, n, input: x.value, weight: w.value, bias: b.value, output: y.value,
-                                 scratch: work.value + t * tileFloats)
-                }
+        parallelShares(g.batch, shares: kernelThreadCount) { t, items in
+            for n in items {
+                convolveItem(g, n, input: x.value, weight: w.value, bias: b.value, output: y.value,
+                             scratch: work.value + t * tileFloats)
             }
         }
     }

@@ -80,7 +80,7 @@ private func foldRow(_ g: ConvGeometry, _ src: UnsafePointer<Float>, into plane:
 
 /// Writes `bias[c]` (or zero) into every output position of channel `c`.
 private func fillBias(_ output: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?,
-              batch: Int, channels: Int, spatial: Int) {
+                      batch: Int, channels: Int, spatial: Int) {
     for n in 0..<batch {
         for c in 0..<channels {
             output.advanced(by: (n * channels + c) * spatial).update(repeating: bias?[c] ?? 0, count: spatial)

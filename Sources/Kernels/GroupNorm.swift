@@ -53,17 +53,15 @@ public func groupNorm(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float
                                   ? kernelThreadCount * groups : groups) { buffer in
         let statistics = UncheckedSendable(buffer.baseAddress!)
         if perItem < parallelStatisticsMinimum {
-            let threads = min(kernelThreadCount, max(1, batch * perItem / (1 << 15)), batch)
-            parallelRanges(threads) { parts in
-                for part in parts {
-                    let own = statistics.value + part * groups
-                    for n in (batch * part / threads)..<(batch * (part + 1) / threads) {
-                        for g in 0..<groups {
-                            own[g] = meanAndInverseStd(input.value + n * perItem + g * perGroup, count: perGroup,
-                                                       epsilon: epsilon)
-                        }
-                        write(n, 0..<outChannels, own)
+            let shares = min(kernelThreadCount, max(1, batch * perItem / (1 << 15)))
+            parallelShares(batch, shares: shares) { share, items in
+                let own = statistics.value + share * groups
+                for n in items {
+                    for g in 0..<groups {
+                        own[g] = meanAndInverseStd(input.value + n * perItem + g * perGroup, count: perGroup,
+                                                   epsilon: epsilon)
                     }
+                    write(n, 0..<outChannels, own)
                 }
             }
             return

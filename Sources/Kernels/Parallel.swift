@@ -21,6 +21,16 @@ public func parallelRanges(_ count: Int, minimumPerThread: Int = 1, _ body: (Ran
     }
 }
 
+/// Splits `0 ..< count` into `shares` contiguous ranges (fewer when `count` is smaller) and runs `body(share,
+/// range)` for each on its own thread, returning when all are done. The share index lets each thread work in its
+/// own slice of a scratch buffer sized for `shares`. `body` must only write memory its share owns.
+public func parallelShares(_ count: Int, shares: Int, _ body: (_ share: Int, _ range: Range<Int>) -> Void) {
+    let shares = min(shares, count)
+    parallelRanges(shares) { parts in
+        for part in parts { body(part, count * part / shares ..< count * (part + 1) / shares) }
+    }
+}
+
 /// Lets kernels hand closures over raw pointers to worker threads; every use partitions the memory it touches.
 struct UncheckedSendable<Value>: @unchecked Sendable {
     let value: Value

@@ -34,16 +34,11 @@ public struct SpectralBasis: Sendable {
     func forEachItem(_ batch: Int, scratch: UnsafeMutablePointer<Float>,
                      _ body: (_ item: Int, _ frame: UnsafeMutablePointer<Float>, _ real: UnsafeMutablePointer<Float>,
                               _ imag: UnsafeMutablePointer<Float>, _ fftScratch: UnsafeMutablePointer<Float>) -> Void) {
-        let threads = min(kernelThreadCount, batch), perThread = perThreadScratchCount
-        let n = length, half = n / 2 + 1
+        let perThread = perThreadScratchCount, n = length, half = n / 2 + 1
         let base = UncheckedSendable(scratch)
-        parallelRanges(threads) { parts in
-            for part in parts {
-                let frame = base.value + part * perThread, real = frame + n, imag = real + half
-                for item in (batch * part / threads)..<(batch * (part + 1) / threads) {
-                    body(item, frame, real, imag, imag + half)
-                }
-            }
+        parallelShares(batch, shares: kernelThreadCount) { share, items in
+            let frame = base.value + share * perThread, real = frame + n, imag = real + half
+            for item in items { body(item, frame, real, imag, imag + half) }
         }
     }
 }

@@ -36,15 +36,12 @@ let parallelStatisticsMinimum = 1 << 16
 /// `blockedSum` over `chunks` contiguous parts of `x` on separate cores, the parts' sums added in order.
 @inline(__always)
 func chunkedSum(_ x: UnsafePointer<Float>, count: Int, chunks: Int,
-                        _ term: @escaping (SIMD8<Float>) -> SIMD8<Float>) -> Double {
+                _ term: @escaping (SIMD8<Float>) -> SIMD8<Float>) -> Double {
     guard chunks > 1, count >= parallelStatisticsMinimum else { return blockedSum(x, count: count, term) }
     return withUnsafeTemporaryAllocation(of: Double.self, capacity: chunks) { sums in
         let input = UncheckedSendable(x), partials = UncheckedSendable(sums.baseAddress!)
-        parallelRanges(chunks) { parts in
-            for part in parts {
-                let start = count * part / chunks, end = count * (part + 1) / chunks
-                partials.value[part] = blockedSum(input.value + start, count: end - start, term)
-            }
+        parallelShares(count, shares: chunks) { part, range in
+            partials.value[part] = blockedSum(input.value + range.lowerBound, count: range.count, term)
         }
         return sums.reduce(0, +)
     }
