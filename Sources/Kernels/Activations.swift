@@ -10,25 +10,25 @@ public func gelu(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, co
     }
 }
 
-/// `gelu`'s formula on 8 floats.
+/// `gelu`'s formula on a vector of floats.
 @inlinable @inline(__always)
-public func geluVector(_ v: SIMD8<Float>) -> SIMD8<Float> { (v * vectorOnePlusErf(v * 0.707_106_77)) * 0.5 }
+public func geluVector(_ v: FloatVector) -> FloatVector { (v * vectorOnePlusErf(v * 0.707_106_77)) * 0.5 }
 
-/// `1 / (1 + e^(−v))` on 8 floats.
+/// `1 / (1 + e^(−v))` on a vector of floats.
 @inlinable @inline(__always)
-public func sigmoidVector(_ v: SIMD8<Float>) -> SIMD8<Float> { 1 / (1 + vectorExp(-v)) }
+public func sigmoidVector(_ v: FloatVector) -> FloatVector { 1 / (1 + vectorExp(-v)) }
 
-/// `1 + erf(u)` for 8 floats, from the Chebyshev fit of `erfc` in Numerical Recipes (`erfcc`, fractional error
+/// `1 + erf(u)` for a vector of floats, from the Chebyshev fit of `erfc` in Numerical Recipes (`erfcc`, fractional error
 /// below 1.2e-7): `erfc(z) ≈ t · e^(−z² + P(t))` with `t = 1 / (1 + z/2)`, `z = |u|`; then `1 + erf(u)` is
 /// `2 − erfc(u)` for `u ≥ 0` and `erfc(−u)` below, so it keeps its relative accuracy where it is tiny (large
 /// negative `u`). In float the error grows with `u²` (the rounding of `z²`), to about 1e-6 at `|u| = 4`. NaN
 /// propagates.
 @inlinable @inline(__always)
-public func vectorOnePlusErf(_ u: SIMD8<Float>) -> SIMD8<Float> {
+public func vectorOnePlusErf(_ u: FloatVector) -> FloatVector {
     let negative = u .< 0
     let z = u.replacing(with: -u, where: negative)
     let t = 1 / multiplyAdd(z, 0.5, 1)
-    var p = SIMD8<Float>(repeating: 0.170_872_77)
+    var p = FloatVector(repeating: 0.170_872_77)
     p = multiplyAdd(p, t, -0.822_152_23)
     p = multiplyAdd(p, t, 1.488_515_87)
     p = multiplyAdd(p, t, -1.135_203_98)

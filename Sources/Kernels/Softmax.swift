@@ -37,25 +37,25 @@ func softmaxRow(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, len
 /// alias.
 @inline(__always)
 func exponentiateRow(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, length: Int) -> Float {
-    var maxima = SIMD8<Float>(repeating: -.infinity)
+    var maxima = FloatVector(repeating: -.infinity)
     var j = 0
-    while j + 8 <= length {
-        maxima = lanewiseMax(maxima, UnsafeRawPointer(x + j).loadUnaligned(as: SIMD8<Float>.self))
-        j += 8
+    while j + vectorWidth <= length {
+        maxima = lanewiseMax(maxima, UnsafeRawPointer(x + j).loadUnaligned(as: FloatVector.self))
+        j += vectorWidth
     }
     var maximum = maxima.max()
     while j < length {
         maximum = max(maximum, x[j])
         j += 1
     }
-    let shift = SIMD8<Float>(repeating: maximum)
-    var sums = SIMD8<Float>()
+    let shift = FloatVector(repeating: maximum)
+    var sums = FloatVector()
     j = 0
-    while j + 8 <= length {
-        let e = vectorExp(UnsafeRawPointer(x + j).loadUnaligned(as: SIMD8<Float>.self) - shift)
-        UnsafeMutableRawPointer(y + j).storeBytes(of: e, as: SIMD8<Float>.self)
+    while j + vectorWidth <= length {
+        let e = vectorExp(UnsafeRawPointer(x + j).loadUnaligned(as: FloatVector.self) - shift)
+        UnsafeMutableRawPointer(y + j).storeBytes(of: e, as: FloatVector.self)
         sums += e
-        j += 8
+        j += vectorWidth
     }
     var sum = sums.sum()
     while j < length {

@@ -13,7 +13,7 @@ struct SplitMean {
     func centre(_ x: Float) -> Float { (x - high) - low }
 
     @inline(__always)
-    func centre(_ x: SIMD8<Float>) -> SIMD8<Float> { (x - high) - low }
+    func centre(_ x: FloatVector) -> FloatVector { (x - high) - low }
 }
 
 /// Mean and `1 / sqrt(variance + epsilon)` (biased variance) of `count` floats, in two passes, each over `chunks`
@@ -36,7 +36,7 @@ let parallelStatisticsMinimum = 1 << 16
 /// `blockedSum` over `chunks` contiguous parts of `x` on separate cores, the parts' sums added in order.
 @inline(__always)
 func chunkedSum(_ x: UnsafePointer<Float>, count: Int, chunks: Int,
-                _ term: @escaping (SIMD8<Float>) -> SIMD8<Float>) -> Double {
+                _ term: @escaping (FloatVector) -> FloatVector) -> Double {
     guard chunks > 1, count >= parallelStatisticsMinimum else { return blockedSum(x, count: count, term) }
     return withUnsafeTemporaryAllocation(of: Double.self, capacity: chunks) { sums in
         let input = UncheckedSendable(x), partials = UncheckedSendable(sums.baseAddress!)
@@ -47,31 +47,31 @@ func chunkedSum(_ x: UnsafePointer<Float>, count: Int, chunks: Int,
     }
 }
 
-/// Σ `term(x[i])` over `count` floats: eight float lanes within blocks of 256 values, the blocks' sums added in
+/// Σ `term(x[i])` over `count` floats: `FloatVector` lanes within blocks of 256 values, the blocks' sums added in
 /// double precision. Float rounding stays within a block, and the sum runs at vector speed rather than at the
 /// latency of one serial double addition per value.
 @inline(__always)
-func blockedSum(_ x: UnsafePointer<Float>, count: Int, _ term: (SIMD8<Float>) -> SIMD8<Float>) -> Double {
-    @inline(__always) func load(_ i: Int) -> SIMD8<Float> { UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self) }
-    let whole = count & ~7
+func blockedSum(_ x: UnsafePointer<Float>, count: Int, _ term: (FloatVector) -> FloatVector) -> Double {
+    @inline(__always) func load(_ i: Int) -> FloatVector { UnsafeRawPointer(x + i).loadUnaligned(as: FloatVector.self) }
+    let whole = count - count % vectorWidth
     var total = 0.0
     var i = 0
     while i < whole {
         let end = min(whole, i + 256)
-        var a = SIMD8<Float>(), b = SIMD8<Float>()
-        while i + 16 <= end {
+        var a = FloatVector(), b = FloatVector()
+        while i + 2 * vectorWidth <= end {
             a += term(load(i))
-            b += term(load(i + 8))
-            i += 16
+            b += term(load(i + vectorWidth))
+            i += 2 * vectorWidth
         }
         if i < end {
             a += term(load(i))
-            i += 8
+            i += vectorWidth
         }
         total += Double((a + b).sum())
     }
     if i < count {
-        var tail = SIMD8<Float>()
+        var tail = FloatVector()
         for j in 0..<(count - i) { tail[j] = x[i + j] }
         let terms = term(tail)
         for j in 0..<(count - i) { total += Double(terms[j]) }

@@ -1,20 +1,21 @@
-/// `e^x` for 8 floats at once (Cephes `expf`: range reduction by ln 2 in two parts, a degree-6 polynomial, the
+/// `e^x` for a vector of floats at once (Cephes `expf`: range reduction by ln 2 in two parts, a degree-6 polynomial, the
 /// power of two built from exponent bits in two halves so that results underflow gradually to 0 like `expf`).
 /// Relative error ≤ 2 ulp for normal results; inputs above 88.376 are clamped there (about 2.4e38, where
 /// `expf` goes on to 3.4e38 and then +∞; softmax and sigmoid never depend on that). NaN is not propagated.
 ///
-/// Written with 8-lane vectors, `lanewiseMin/Max` and signed integer lanes, which vectorise on baseline x86-64
-/// (16 lanes, `clamped` or unsigned lanes get split into scalar code there, up to 10× slower).
+/// Written with `lanewiseMin/Max` and signed integer lanes, which vectorise on baseline x86-64 (`clamped` or
+/// unsigned lanes get split into scalar code there, up to 10× slower), and with `FloatVector`: 16 lanes only where
+/// the build targets AVX-512, since elsewhere they too are split into scalar code.
 @inlinable @inline(__always)
-public func vectorExp(_ x: SIMD8<Float>) -> SIMD8<Float> {
-    let clamped = lanewiseMin(lanewiseMax(x, SIMD8(repeating: -104)), SIMD8(repeating: 88.3762))
+public func vectorExp(_ x: FloatVector) -> FloatVector {
+    let clamped = lanewiseMin(lanewiseMax(x, FloatVector(repeating: -104)), FloatVector(repeating: 88.3762))
     // n = round(x / ln 2) by the 1.5 · 2^23 trick; its low mantissa bits hold n.
-    let magic = SIMD8<Float>(repeating: 12_582_912)
+    let magic = FloatVector(repeating: 12_582_912)
     let shifted = multiplyAdd(clamped, 1.442_695_04, magic)
     let n = shifted - magic
     var r = multiplyAdd(n, -0.693_359_375, clamped)
     r = multiplyAdd(n, 2.121_944_4e-4, r)
-    var p = SIMD8<Float>(repeating: 1.987_569_15e-4)
+    var p = FloatVector(repeating: 1.987_569_15e-4)
     p = multiplyAdd(p, r, 1.398_199_95e-3)
     p = multiplyAdd(p, r, 8.333_451_9e-3)
     p = multiplyAdd(p, r, 4.166_579_59e-2)
@@ -22,10 +23,10 @@ public func vectorExp(_ x: SIMD8<Float>) -> SIMD8<Float> {
     p = multiplyAdd(p, r, 5.000_000_12e-1)
     p = multiplyAdd(p, r * r, r + 1)
     // 2^n = 2^(n/2) · 2^(n − n/2): each factor stays a normal float for n in -150 ... 127.
-    let k = unsafeBitCast(shifted, to: SIMD8<Int32>.self) &- unsafeBitCast(magic, to: SIMD8<Int32>.self)
+    let k = unsafeBitCast(shifted, to: Int32Vector.self) &- unsafeBitCast(magic, to: Int32Vector.self)
     let half = k &>> 1
-    let low = unsafeBitCast((half &+ 127) &<< 23, to: SIMD8<Float>.self)
-    let high = unsafeBitCast((k &- half &+ 127) &<< 23, to: SIMD8<Float>.self)
+    let low = unsafeBitCast((half &+ 127) &<< 23, to: FloatVector.self)
+    let high = unsafeBitCast((k &- half &+ 127) &<< 23, to: FloatVector.self)
     return p * low * high
 }
 
@@ -33,7 +34,7 @@ public func vectorExp(_ x: SIMD8<Float>) -> SIMD8<Float> {
 /// it (AArch64; x86-64 built with `FUSED_MULTIPLY_ADD`, see Package.swift), a multiply and an add elsewhere, where
 /// `addingProduct` would be a library call per lane.
 @inlinable @inline(__always)
-public func multiplyAdd(_ a: SIMD8<Float>, _ b: SIMD8<Float>, _ c: SIMD8<Float>) -> SIMD8<Float> {
+public func multiplyAdd(_ a: FloatVector, _ b: FloatVector, _ c: FloatVector) -> FloatVector {
     #if FUSED_MULTIPLY_ADD || arch(arm64)
     c.addingProduct(a, b)
     #else
@@ -43,30 +44,30 @@ public func multiplyAdd(_ a: SIMD8<Float>, _ b: SIMD8<Float>, _ c: SIMD8<Float>)
 
 /// `multiplyAdd` with a constant multiplier and addend.
 @inlinable @inline(__always)
-public func multiplyAdd(_ a: SIMD8<Float>, _ b: Float, _ c: Float) -> SIMD8<Float> {
-    multiplyAdd(a, SIMD8(repeating: b), SIMD8(repeating: c))
+public func multiplyAdd(_ a: FloatVector, _ b: Float, _ c: Float) -> FloatVector {
+    multiplyAdd(a, FloatVector(repeating: b), FloatVector(repeating: c))
 }
 
 /// `multiplyAdd` with a constant multiplier.
 @inlinable @inline(__always)
-public func multiplyAdd(_ a: SIMD8<Float>, _ b: Float, _ c: SIMD8<Float>) -> SIMD8<Float> {
-    multiplyAdd(a, SIMD8(repeating: b), c)
+public func multiplyAdd(_ a: FloatVector, _ b: Float, _ c: FloatVector) -> FloatVector {
+    multiplyAdd(a, FloatVector(repeating: b), c)
 }
 
 /// `multiplyAdd` with a constant addend.
 @inlinable @inline(__always)
-public func multiplyAdd(_ a: SIMD8<Float>, _ b: SIMD8<Float>, _ c: Float) -> SIMD8<Float> {
-    multiplyAdd(a, b, SIMD8(repeating: c))
+public func multiplyAdd(_ a: FloatVector, _ b: FloatVector, _ c: Float) -> FloatVector {
+    multiplyAdd(a, b, FloatVector(repeating: c))
 }
 
 /// The larger of `a` and `b` in each lane (`b` where they compare unordered). The standard library's
 /// `pointwiseMax` is not inlined and costs a call per vector; a masked select compiles to `maxps`.
 @inlinable @inline(__always)
-public func lanewiseMax(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> { b.replacing(with: a, where: a .> b) }
+public func lanewiseMax(_ a: FloatVector, _ b: FloatVector) -> FloatVector { b.replacing(with: a, where: a .> b) }
 
 /// The smaller of `a` and `b` in each lane (`b` where they compare unordered); see `lanewiseMax`.
 @inlinable @inline(__always)
-public func lanewiseMin(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> { b.replacing(with: a, where: a .< b) }
+public func lanewiseMin(_ a: FloatVector, _ b: FloatVector) -> FloatVector { b.replacing(with: a, where: a .< b) }
 
 /// `y[i] = e^{x[i]}` for `count` floats; `x` and `y` may alias.
 public func exponential(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int) {
@@ -78,23 +79,23 @@ public func sigmoid(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
     mapVectors(x, y, count: count, sigmoidVector)
 }
 
-/// Applies an 8-wide function to `count` floats, the tail through a zero-padded vector.
+/// Applies a vector function to `count` floats, the tail through a zero-padded vector.
 @inlinable @inline(__always)
 func mapVectors(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int,
-                _ f: (SIMD8<Float>) -> SIMD8<Float>) {
+                _ f: (FloatVector) -> FloatVector) {
     forEachLane(count) { i, lanes in lanes.store(f(lanes.load(x + i)), to: y + i) }
 }
 
-/// Applies an 8-wide function of two operands to `count` pairs `(x[i], z[i])`, the tail through zero-padded
+/// Applies a vector function of two operands to `count` pairs `(x[i], z[i])`, the tail through zero-padded
 /// vectors; `y` may alias `x` or `z`.
 @inlinable @inline(__always)
 func mapVectors(_ x: UnsafePointer<Float>, _ z: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int,
-                _ f: (SIMD8<Float>, SIMD8<Float>) -> SIMD8<Float>) {
+                _ f: (FloatVector, FloatVector) -> FloatVector) {
     forEachLane(count) { i, lanes in lanes.store(f(lanes.load(x + i), lanes.load(z + i)), to: y + i) }
 }
 
-/// Loads and stores of `count` or fewer floats as one 8-lane vector, for loops over rows whose operands differ in
-/// their index (`forEachLane`): a tail shorter than 8 reads as zeros beyond `count` and writes only `count` lanes.
+/// Loads and stores of `count` or fewer floats as one `FloatVector`, for loops over rows whose operands differ in
+/// their index (`forEachLane`): a tail shorter than `vectorWidth` reads as zeros beyond `count` and writes only `count` lanes.
 @frozen @usableFromInline
 struct VectorLanes {
     @usableFromInline let count: Int
@@ -103,34 +104,34 @@ struct VectorLanes {
     init(count: Int) { self.count = count }
 
     @inlinable @inline(__always)
-    func load(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
-        if count == 8 { return UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self) }
-        var v = SIMD8<Float>()
+    func load(_ p: UnsafePointer<Float>) -> FloatVector {
+        if count == vectorWidth { return UnsafeRawPointer(p).loadUnaligned(as: FloatVector.self) }
+        var v = FloatVector()
         for j in 0..<count { v[j] = p[j] }
         return v
     }
 
     @inlinable @inline(__always)
-    func load(_ p: UnsafeMutablePointer<Float>) -> SIMD8<Float> { load(UnsafePointer(p)) }
+    func load(_ p: UnsafeMutablePointer<Float>) -> FloatVector { load(UnsafePointer(p)) }
 
     @inlinable @inline(__always)
-    func store(_ v: SIMD8<Float>, to p: UnsafeMutablePointer<Float>) {
-        if count == 8 {
-            UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Float>.self)
+    func store(_ v: FloatVector, to p: UnsafeMutablePointer<Float>) {
+        if count == vectorWidth {
+            UnsafeMutableRawPointer(p).storeBytes(of: v, as: FloatVector.self)
         } else {
             for j in 0..<count { p[j] = v[j] }
         }
     }
 }
 
-/// Calls `body(i, lanes)` for `i` = 0, 8, 16, … below `count`; `lanes` loads and stores the 8 floats from `i`, or
-/// the fewer that remain at the tail.
+/// Calls `body(i, lanes)` for `i` = 0, `vectorWidth`, 2 · `vectorWidth`, … below `count`; `lanes` loads and stores
+/// the `vectorWidth` floats from `i`, or the fewer that remain at the tail.
 @inlinable @inline(__always)
 func forEachLane(_ count: Int, _ body: (Int, VectorLanes) -> Void) {
     var i = 0
-    while i + 8 <= count {
-        body(i, VectorLanes(count: 8))
-        i += 8
+    while i + vectorWidth <= count {
+        body(i, VectorLanes(count: vectorWidth))
+        i += vectorWidth
     }
     if i < count { body(i, VectorLanes(count: count - i)) }
 }
