@@ -1,26 +1,56 @@
-/// Scratch floats `conv2d` needs for `geometry`: one im2col tile, or one per thread when batch items run in
-/// parallel.
+/// Scratch floats `conv2d` needs for `geometry`: one im2col tile, or one per thread when items or tiles run in
+/// parallel (none for the pointwise form, which reads its input directly).
 public func conv2dScratchCount(_ g: ConvGeometry) -> Int {
-    return im2colTileFloats(g) * (runsItemsInParallel(g) ? kernelThreadCount : 1)
+    guard !g.isPointwise else { return 0 }
+    let rows = g.inChannelsPerGroup * g.kernelArea
+    switch convSchedule(g) {
+    case .wholeItems: return unfoldTileFloats(rows: rows, total: g.outSpatial)
+    case .items: return unfoldTileFloats(rows: rows, total: g.outSpatial) * kernelThreadCount
+    case .cacheTiles(let columns): return rows * columns * kernelThreadCount
+    }
 }
 
-/// Floats of one im2col tile of `g` (none for the pointwise form, which reads its input directly).
-private func im2colTileFloats(_ g: ConvGeometry) -> Int {
-    g.isPointwise ? 0 : unfoldTileFloats(rows: g.inChannelsPerGroup * g.kernelArea, total: g.outSpatial)
+/// How `conv2d` spreads a convolution over the cores.
+enum ConvSchedule: Equatable {
+    /// One batch item at a time, through multithreaded gemms over big tiles: single items whose im2col has too
+    /// many rows for a cache tile wide enough to keep the gemm efficient (the decoders' deepest 3×3 convolutions).
+    case wholeItems
+    /// Batch items on separate cores, each with single-threaded gemms. HT-Demucs folds frequencies into the batch of
+    /// its residual branches (512 items of a few hundred thousand multiply-adds), where multithreaded gemms spend
+    /// more time synchronising than computing.
+    case items
+    /// Each item's output positions in tiles of `columns`, the tiles on separate cores, each through a
+    /// single-threaded gemm whose unfolded input, packed copy and output block stay in the core's cache. With big
+    /// tiles the 3×3 convolutions over many positions and few channels spent as long moving memory as multiplying.
+    case cacheTiles(columns: Int)
 }
 
-/// Multiply-adds per batch item below which items run on separate cores with single-threaded gemms: HT-Demucs
-/// folds frequencies into the batch of its residual branches (512 items of a few hundred thousand multiply-adds),
-/// where multithreaded gemms spend more time synchronising than computing.
+/// Multiply-adds per batch item below which items run on separate cores (`ConvSchedule.items`).
 let smallItemMultiplyAdds = 1 << 24
 
-/// True when `conv2d` spreads batch items over the cores instead of spreading each gemm.
-func runsItemsInParallel(_ g: ConvGeometry) -> Bool {
-    kernelThreadCount > 1 && g.batch >= 2 * kernelThreadCount
-        && g.outChannels * g.inChannelsPerGroup * g.kernelArea * g.outSpatial < smallItemMultiplyAdds
+/// Floats a cache tile's im2col block (or output block, when that is taller) may hold: 1 MiB, one Zen 5 core's
+/// L2. Measured on the HT-Demucs decoders' 3×3 convolutions: 256 Ki floats ran 20–30 % faster than 64 Ki and
+/// than the 4 Mi of a whole-item tile.
+let cacheTileFloats = 1 << 18
+
+/// Cache tiles narrower than this lose more to gemm call and packing overhead than they gain.
+let minimumCacheTileColumns = 256
+
+/// The schedule `conv2d` runs `g` with.
+func convSchedule(_ g: ConvGeometry) -> ConvSchedule {
+    guard kernelThreadCount > 1 else { return .wholeItems }
+    if g.batch >= 2 * kernelThreadCount
+        && g.outChannels * g.inChannelsPerGroup * g.kernelArea * g.outSpatial < smallItemMultiplyAdds {
+        return .items
+    }
+    let tallest = max(g.inChannelsPerGroup * g.kernelArea, g.outChannelsPerGroup, 1)
+    let columns = cacheTileFloats / tallest / 16 * 16
+    guard columns >= minimumCacheTileColumns, g.outSpatial >= 2 * columns else { return .wholeItems }
+    return .cacheTiles(columns: columns)
 }
 
-/// 2-D convolution (ONNX `Conv`, cross-correlation) as im2col tiles fed to `gemm`.
+/// 2-D convolution (ONNX `Conv`, cross-correlation) as im2col tiles fed to `gemm`, spread over the cores as
+/// `convSchedule` decides.
 ///
 /// `input` is `[batch, inChannels, inHeight, inWidth]`, `weight` `[outChannels, inChannels/groups, kH, kW]`,
 /// `bias` `[outChannels]` or nil, `output` `[batch, outChannels, outHeight, outWidth]`; all dense. `scratch` holds
@@ -28,67 +58,83 @@ func runsItemsInParallel(_ g: ConvGeometry) -> Bool {
 public func conv2d(_ g: ConvGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                    bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>,
                    scratch: UnsafeMutablePointer<Float>) {
-    guard runsItemsInParallel(g) else {
-        for n in 0..<g.batch {
-            convolveItem(g, n, input: input, weight: weight, bias: bias, output: output, scratch: scratch)
-        }
-        return
-    }
-    let tileFloats = im2colTileFloats(g)
+    let rows = g.inChannelsPerGroup * g.kernelArea, outSpatial = g.outSpatial
+    let wholeTile = g.isPointwise ? outSpatial : tileColumns(rows: rows, total: outSpatial)
     let x = UncheckedSendable(input), w = UncheckedSendable(weight), b = UncheckedSendable(bias)
     let y = UncheckedSendable(output), work = UncheckedSendable(scratch)
-    withSingleThreadedBLAS {
-        parallelShares(g.batch, shares: kernelThreadCount) { t, items in
-            for n in items {
-                convolveItem(g, n, input: x.value, weight: w.value, bias: b.value, output: y.value,
-                             scratch: work.value + t * tileFloats)
+    switch convSchedule(g) {
+    case .wholeItems:
+        for n in 0..<g.batch {
+            convolveColumns(g, n, 0..<outSpatial, tile: wholeTile, unfoldInParallel: true, input: input,
+                            weight: weight, bias: bias, output: output, scratch: scratch)
+        }
+    case .items:
+        withSingleThreadedBLAS {
+            parallelShares(g.batch, shares: kernelThreadCount) { t, items in
+                for n in items {
+                    convolveColumns(g, n, 0..<outSpatial, tile: wholeTile, unfoldInParallel: false, input: x.value,
+                                    weight: w.value, bias: b.value, output: y.value,
+                                    scratch: work.value + t * (g.isPointwise ? 0 : rows * wholeTile))
+                }
+            }
+        }
+    case .cacheTiles(let columns):
+        let tiles = (outSpatial + columns - 1) / columns
+        withSingleThreadedBLAS {
+            for n in 0..<g.batch {
+                parallelShares(tiles, shares: kernelThreadCount) { t, share in
+                    convolveColumns(g, n, share.lowerBound * columns ..< min(outSpatial, share.upperBound * columns),
+                                    tile: columns, unfoldInParallel: false, input: x.value, weight: w.value,
+                                    bias: b.value, output: y.value,
+                                    scratch: work.value + t * (g.isPointwise ? 0 : rows * columns))
+                }
             }
         }
     }
 }
 
-/// Writes batch item `n`'s convolution into `output`, one group and one im2col tile at a time. Each group's block
-/// of `output` is filled with the bias just before the gemms that accumulate onto it: batch items run in parallel
-/// fill their own (small) blocks, which the gemm then finds in cache.
-private func convolveItem(_ g: ConvGeometry, _ n: Int, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-                          bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>,
-                          scratch: UnsafeMutablePointer<Float>) {
+/// Writes output positions `positions` of batch item `n`, for each group one tile of at most `tile` positions at
+/// a time: the tile's block of the output is filled with the bias just before the gemm accumulates onto it (so
+/// the gemm finds it in cache), reading the input directly (pointwise) or the tile unfolded into `scratch`
+/// (`rows × tile` floats), with the unfolding spread over the cores when `unfoldInParallel`.
+private func convolveColumns(_ g: ConvGeometry, _ n: Int, _ positions: Range<Int>, tile: Int, unfoldInParallel: Bool,
+                             input: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+                             output: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
     let cinG = g.inChannelsPerGroup, coutG = g.outChannelsPerGroup
     let rows = cinG * g.kernelArea
     let outSpatial = g.outSpatial
-    let tile = tileColumns(rows: rows, total: outSpatial)
     for group in 0..<g.groups {
         let x = input + (n * g.inChannels + group * cinG) * g.inSpatial
         let w = weight + group * coutG * rows
         let y = output + (n * g.outChannels + group * coutG) * outSpatial
-        for c in 0..<coutG {
-            (y + c * outSpatial).update(repeating: bias?[group * coutG + c] ?? 0, count: outSpatial)
-        }
-        if g.isPointwise {
-            gemm(m: coutG, n: outSpatial, k: cinG, a: w, lda: cinG, b: x, ldb: outSpatial,
-                 beta: 1, c: y, ldc: outSpatial)
-            continue
-        }
-        var start = 0
-        while start < outSpatial {
-            let columns = min(tile, outSpatial - start)
-            im2colTile(g, x, scratch, start: start, columns: columns)
-            gemm(m: coutG, n: columns, k: rows, a: w, lda: rows, b: scratch, ldb: columns,
-                 beta: 1, c: y + start, ldc: outSpatial)
+        var start = positions.lowerBound
+        while start < positions.upperBound {
+            let columns = min(tile, positions.upperBound - start)
+            for c in 0..<coutG {
+                (y + c * outSpatial + start).update(repeating: bias?[group * coutG + c] ?? 0, count: columns)
+            }
+            if g.isPointwise {
+                gemm(m: coutG, n: columns, k: cinG, a: w, lda: cinG, b: x + start, ldb: outSpatial,
+                     beta: 1, c: y + start, ldc: outSpatial)
+            } else {
+                im2colTile(g, x, scratch, start: start, columns: columns, inParallel: unfoldInParallel)
+                gemm(m: coutG, n: columns, k: rows, a: w, lda: rows, b: scratch, ldb: columns,
+                     beta: 1, c: y + start, ldc: outSpatial)
+            }
             start += columns
         }
     }
 }
 
 /// Unfolds output positions `start ..< start + columns` of one group into `col[rows × columns]`, where row
-/// `(c, kh, kw)` holds the input sample each position's tap reads. Rows are spread over the cores when there are
-/// enough of them; each output row's run of taps is split into its zero margins and its in-range middle, which
+/// `(c, kh, kw)` holds the input sample each position's tap reads. Rows are spread over the cores when `inParallel`
+/// and there are enough of them; each output row's run of taps is split into its zero margins and its in-range middle, which
 /// is one contiguous copy at stride 1.
 private func im2colTile(_ g: ConvGeometry, _ x: UnsafePointer<Float>, _ col: UnsafeMutablePointer<Float>,
-                        start: Int, columns: Int) {
+                        start: Int, columns: Int, inParallel: Bool) {
     let rows = g.inChannelsPerGroup * g.kernelArea
     let input = UncheckedSendable(x), unfolded = UncheckedSendable(col)
-    parallelRanges(rows, minimumPerThread: max(1, (1 << 16) / max(columns, 1))) { range in
+    parallelRanges(rows, minimumPerThread: inParallel ? max(1, (1 << 16) / max(columns, 1)) : .max) { range in
         for row in range {
             let (c, tap) = row.quotientAndRemainder(dividingBy: g.kernelArea)
             let (kh, kw) = tap.quotientAndRemainder(dividingBy: g.kernelWidth)

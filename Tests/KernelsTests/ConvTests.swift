@@ -3,7 +3,8 @@ import XCTest
 
 /// `conv2d` against a direct float64 convolution: groups, batch, strides, dilations and pads that do not divide
 /// evenly, a 1-D convolution as height 1, the pointwise fast path, inputs whose im2col splits into several
-/// tiles, and many small batch items run in parallel. Bound: 1e-5 × Σ|terms| per element (bias included).
+/// tiles, cache tiles spread over the cores, and many small batch items run in parallel. Bound: 1e-5 × Σ|terms|
+/// per element (bias included).
 final class ConvTests: XCTestCase {
     /// Direct convolution: each output sums bias and every in-range tap of its group.
     private func reference(_ g: ConvGeometry, _ x: [Float], _ w: [Float], _ bias: [Float]?) -> [ReferenceSum] {
@@ -87,6 +88,21 @@ final class ConvTests: XCTestCase {
         check(g, bias: true, seed: 9)
     }
 
+    /// 576 im2col rows over 1,480 output positions in cache tiles of 448 columns run on separate cores: four tiles,
+    /// the last one partial, each starting mid-row; and a pointwise convolution in cache tiles.
+    func testCacheTilesOverTheCores() {
+        let unfolded = convGeometry(batch: 2, inChannels: 64, outChannels: 5, groups: 1, input: (40, 37), kernel: (3, 3),
+                                    padBegin: (1, 1), padEnd: (1, 1))
+        let pointwise = convGeometry(batch: 1, inChannels: 300, outChannels: 3, groups: 1, input: (3, 700),
+                                     kernel: (1, 1))
+        if kernelThreadCount > 1 {
+            XCTAssertEqual(convSchedule(unfolded), .cacheTiles(columns: 448))
+            XCTAssertEqual(convSchedule(pointwise), .cacheTiles(columns: 864))
+        }
+        check(unfolded, bias: true, seed: 14)
+        check(pointwise, bias: true, seed: 15)
+    }
+
     /// 2 groups × 3,000 im2col rows over 1,399 output positions: two tiles per group, the last one column wide.
     func testSeveralTilesWithManyRowsAndGroups() {
         let g = convGeometry(batch: 1, inChannels: 2000, outChannels: 2, groups: 2, input: (1, 1401), kernel: (1, 3))
@@ -103,7 +119,7 @@ final class ConvTests: XCTestCase {
                                    stride: (2, 2), padBegin: (1, 1), padEnd: (1, 1))
         let pointwise = convGeometry(batch: 8, inChannels: 6, outChannels: 12, groups: 1, input: (1, 33), kernel: (1, 1))
         if kernelThreadCount > 1 {
-            XCTAssertTrue([dilated, strided, pointwise].allSatisfy(runsItemsInParallel))
+            XCTAssertTrue([dilated, strided, pointwise].allSatisfy { convSchedule($0) == .items })
         }
         check(dilated, bias: true, seed: 11)
         check(strided, bias: false, seed: 12)
