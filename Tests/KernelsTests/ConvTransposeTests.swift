@@ -77,11 +77,22 @@ final class ConvTransposeTests: XCTestCase {
                            transposed: true), bias: false, seed: 5)
     }
 
-    /// 2 groups × 9 col2im rows over 500,015 input positions: two tiles per group, the second starting mid-row.
+    /// 2 groups × 9 col2im rows over 500,015 input positions: several tiles per group, starting mid-row.
     func testSeveralTiles() {
         let g = convGeometry(batch: 1, inChannels: 2, outChannels: 2, groups: 2, input: (5, 100_003), kernel: (3, 3),
                              padBegin: (1, 1), padEnd: (1, 1), transposed: true)
-        XCTAssertLessThan(tileColumns(rows: 9, total: g.inHeight * g.inWidth), g.inHeight * g.inWidth)
+        XCTAssertLessThan(ConvTransposeShares(g).columns, g.inHeight * g.inWidth)
         check(g, bias: true, seed: 6)
+    }
+
+    /// 7 output channels per group shared between the cores (4 and 3 on two), in three tiles over 18,000 input
+    /// positions, with HT-Demucs's stride-4, kernel-8 frequency upsampling.
+    func testChannelSharesOverTheCores() {
+        let g = convGeometry(batch: 2, inChannels: 4, outChannels: 14, groups: 2, input: (9, 2000), kernel: (8, 1),
+                             stride: (4, 1), transposed: true)
+        let split = ConvTransposeShares(g)
+        XCTAssertEqual(split.shares, min(kernelThreadCount, 7))
+        XCTAssertLessThan(split.columns, g.inHeight * g.inWidth)
+        check(g, bias: true, seed: 7)
     }
 }
