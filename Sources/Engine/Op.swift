@@ -50,8 +50,10 @@ public enum Op: Sendable {
     /// `a · sigmoid(b)` for the two halves of a `[outer, 2·half, inner]` input, made by `fuseGLU`. Input: x.
     case glu(outer: Int, half: Int, inner: Int)
     /// Group normalisation with per-channel γ and β, made by `fuseGroupNorm`, then `activation` in the same pass
-    /// (`fuseGroupNormActivations`; a GLU halves the channels). Inputs: x `[N, C, …]`, γ, β (C values).
-    case groupNorm(groups: Int, epsilon: Float, then: GroupNormActivation)
+    /// (`fuseGroupNormActivations`; a GLU halves the channels), then, when `plusScaledResidual`, a scaled residual
+    /// sum (`fuseGroupNormResiduals`). Inputs: x `[N, C, …]`, γ, β (C values); with the residual also s (one value
+    /// per output channel) and r (the output's shape).
+    case groupNorm(groups: Int, epsilon: Float, then: GroupNormActivation, plusScaledResidual: Bool)
     /// One-group normalisation of a channels-last `[batch, tokens, channels]` tensor with per-channel γ and β,
     /// made by `fuseChannelsLastGroupNorm` from a `.groupNorm` between two transposes. Inputs: x, γ, β.
     case channelsLastGroupNorm(epsilon: Float)
@@ -112,9 +114,9 @@ public enum Op: Sendable {
         case .attention, .tokenAttention: "Attention"
         case .gelu: "GELU"
         case .glu: "GLU"
-        case .groupNorm(_, _, .identity), .channelsLastGroupNorm: "GroupNorm"
-        case .groupNorm(_, _, .gelu): "GroupNorm+GELU"
-        case .groupNorm(_, _, .glu): "GroupNorm+GLU"
+        case .channelsLastGroupNorm: "GroupNorm"
+        case let .groupNorm(_, _, activation, residual):
+            "GroupNorm" + [.gelu: "+GELU", .glu: "+GLU"][activation, default: ""] + (residual ? "+ScaledAdd" : "")
         case .gemm: "Gemm"
         case .binary(let o): "Binary." + o.rawValue
         case .unary(let o): "Unary." + o.rawValue

@@ -72,6 +72,7 @@ public final class Session: @unchecked Sendable {
         fuseGroupNormActivations(&graph)
         fuseLinear(&graph)
         fuseScaledAdd(&graph)
+        fuseGroupNormResiduals(&graph)
         statistics.plannedOps = graph.nodes.reduce(into: [:]) { $0[$1.op.name, default: 0] += 1 }
         return (graph, statistics)
     }

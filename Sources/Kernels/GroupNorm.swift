@@ -9,23 +9,38 @@ public enum GroupNormActivation: Sendable {
     case glu
 }
 
+/// A residual added after a per-channel scale: `y = r + s[c] · v` for the values `v` a kernel computes (HT-Demucs's
+/// LayerScale and the skip sum after each residual branch). `values` has the output's layout; `scale` holds one
+/// value per output channel.
+public struct ScaledResidual {
+    public let scale: UnsafePointer<Float>
+    public let values: UnsafePointer<Float>
+
+    public init(scale: UnsafePointer<Float>, values: UnsafePointer<Float>) {
+        self.scale = scale
+        self.values = values
+    }
+}
+
 /// Group normalisation as HT-Demucs exports it (`Reshape → InstanceNormalization → Reshape → Mul → Add`), then
 /// optionally the activation that follows it: for a dense `[batch, channels, spatial]` tensor split into
 /// `groups` groups of consecutive channels, each group is normalised by its own mean and biased variance, then
 /// channel `c` is scaled by `gamma[c]` and shifted by `beta[c]`: `z = ((x − mean) · invStd) · gamma + beta`, and
-/// `y = activation(z)` in the same pass. `y` must not alias `x`.
+/// `y = activation(z)` in the same pass, plus `residual` when given (`y = r + s[c] · activation(z)`, the same
+/// float operations as `scaledAdd`). `y` must not alias `x` or the residual's values.
 ///
 /// Large batch items gather each group's statistics over chunks spread across the cores and write their channels
 /// in parallel; small ones (HT-Demucs's residual branches fold 512 frequencies into the batch: 512 items of a few
 /// thousand values) are handed out whole, a share of the items per core.
 public func groupNorm(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, batch: Int, channels: Int,
                       spatial: Int, groups: Int, gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>,
-                      epsilon: Float, then activation: GroupNormActivation = .identity) {
+                      epsilon: Float, then activation: GroupNormActivation = .identity,
+                      plus residual: ScaledResidual? = nil) {
     precondition(activation != .glu || channels % 2 == 0, "GLU needs an even channel count")
     let perGroup = channels / groups * spatial, perItem = channels * spatial
     let outChannels = activation == .glu ? channels / 2 : channels
     let input = UncheckedSendable(x), output = UncheckedSendable(y)
-    let scale = UncheckedSendable(gamma), shift = UncheckedSendable(beta)
+    let scale = UncheckedSendable(gamma), shift = UncheckedSendable(beta), skip = UncheckedSendable(residual)
     /// Writes output channels `local` of batch item `n`, whose groups' statistics are in `statistics`.
     func write(_ n: Int, _ local: Range<Int>, _ statistics: UnsafePointer<(SplitMean, Float)>) {
         /// The source row of channel `c`, and `z`'s affine map for it: `(x − mean) · invStd · a + b`.
@@ -34,17 +49,26 @@ public func groupNorm(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float
             return (input.value + (n * channels + c) * spatial, mean, invStd, scale.value[c], shift.value[c])
         }
         for c in local {
-            let out = output.value + (n * outChannels + c) * spatial
+            let offset = (n * outChannels + c) * spatial
+            let out = output.value + offset
             let (row, mean, invStd, a, b) = channel(c)
+            let added = skip.value.map { ($0.values + offset, $0.scale[c]) }
+            /// Stores `v`, the activation's values at `i`, with the scaled residual added when there is one.
+            @inline(__always) func store(_ v: FloatVector, _ i: Int, _ lanes: VectorLanes) {
+                lanes.store(added.map { v * $0.1 + lanes.load($0.0 + i) } ?? v, to: out + i)
+            }
             switch activation {
             case .identity:
-                mapVectors(row, out, count: spatial) { mean.centre($0) * invStd * a + b }
+                forEachLane(spatial) { i, lanes in store(mean.centre(lanes.load(row + i)) * invStd * a + b, i, lanes) }
             case .gelu:
-                mapVectors(row, out, count: spatial) { geluVector(mean.centre($0) * invStd * a + b) }
+                forEachLane(spatial) { i, lanes in
+                    store(geluVector(mean.centre(lanes.load(row + i)) * invStd * a + b), i, lanes)
+                }
             case .glu:
                 let (gate, gateMean, gateInvStd, gateA, gateB) = channel(outChannels + c)
-                mapVectors(row, gate, out, count: spatial) { v, g in
-                    (mean.centre(v) * invStd * a + b) * sigmoidVector(gateMean.centre(g) * gateInvStd * gateA + gateB)
+                forEachLane(spatial) { i, lanes in
+                    let g = gateMean.centre(lanes.load(gate + i)) * gateInvStd * gateA + gateB
+                    store((mean.centre(lanes.load(row + i)) * invStd * a + b) * sigmoidVector(g), i, lanes)
                 }
             }
         }

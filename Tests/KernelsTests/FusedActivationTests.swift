@@ -51,23 +51,32 @@ final class FusedActivationTests: XCTestCase {
     }
 
     /// Small batch items (handed out whole, a share per core) and large ones (statistics and channels split over
-    /// the cores), both with a mean large next to the spread, without and with the activation that can follow.
-    /// With 3 groups of 2 channels GLU's gate channels come from other groups than the values they gate.
+    /// the cores), both with a mean large next to the spread, without and with the activation that can follow,
+    /// and without and with a scaled residual added. With 3 groups of 2 channels GLU's gate channels come from
+    /// other groups than the values they gate.
     func testGroupNormMatchesPerGroupStatisticsWithALargeMean() {
         for activation in [GroupNormActivation.identity, .gelu, .glu] {
-            checkGroupNorm(batch: 3, channels: 6, spatial: 3_001, groups: 3, activation)
-            checkGroupNorm(batch: 2, channels: 4, spatial: 40_003, groups: 2, activation)
+            for residual in [false, true] {
+                checkGroupNorm(batch: 3, channels: 6, spatial: 3_001, groups: 3, activation, residual: residual)
+                checkGroupNorm(batch: 2, channels: 4, spatial: 40_003, groups: 2, activation, residual: residual)
+            }
         }
     }
 
     private func checkGroupNorm(batch: Int, channels: Int, spatial: Int, groups: Int,
-                                _ activation: GroupNormActivation, line: UInt = #line) {
+                                _ activation: GroupNormActivation, residual: Bool, line: UInt = #line) {
         let x = signal(batch * channels * spatial, 0.519).map { $0 + 1_000 }
         let gamma = (0..<channels).map { Float($0) * 0.5 - 1 }, beta = (0..<channels).map { Float($0) * 0.25 }
         let outChannels = activation == .glu ? channels / 2 : channels
+        let skip = signal(batch * outChannels * spatial, 0.233), layerScale = (0..<outChannels).map { Float($0) - 0.5 }
         var y = [Float](repeating: .nan, count: batch * outChannels * spatial)
-        groupNorm(x, &y, batch: batch, channels: channels, spatial: spatial, groups: groups, gamma: gamma, beta: beta,
-                  epsilon: 1e-5, then: activation)
+        skip.withUnsafeBufferPointer { values in
+            layerScale.withUnsafeBufferPointer { scale in
+                let added = residual ? ScaledResidual(scale: scale.baseAddress!, values: values.baseAddress!) : nil
+                groupNorm(x, &y, batch: batch, channels: channels, spatial: spatial, groups: groups, gamma: gamma,
+                          beta: beta, epsilon: 1e-5, then: activation, plus: added)
+            }
+        }
         // z in float64, from each group's exact statistics.
         let perGroup = channels / groups * spatial
         var z = [Double](repeating: 0, count: x.count)
@@ -87,13 +96,16 @@ final class FusedActivationTests: XCTestCase {
             for c in 0..<outChannels {
                 for i in stride(from: 0, to: spatial, by: 53) {
                     let v = z[(n * channels + c) * spatial + i]
-                    let expected = switch activation {
+                    let activated = switch activation {
                     case .identity: v
                     case .gelu: v * 0.5 * (1 + erf(v / 2.0.squareRoot()))
                     case .glu: v / (1 + exp(-z[(n * channels + outChannels + c) * spatial + i]))
                     }
-                    XCTAssertEqual(Double(y[(n * outChannels + c) * spatial + i]), expected,
-                                   accuracy: 2e-5 * max(1, abs(Double(gamma[c]))), "\(activation)", line: line)
+                    let at = (n * outChannels + c) * spatial + i
+                    let expected = residual ? Double(skip[at]) + Double(layerScale[c]) * activated : activated
+                    let bound = 2e-5 * max(1, abs(Double(gamma[c]))) * (residual ? max(1, abs(Double(layerScale[c]))) : 1)
+                    XCTAssertEqual(Double(y[at]), expected, accuracy: bound, "\(activation), residual \(residual)",
+                                   line: line)
                 }
             }
         }

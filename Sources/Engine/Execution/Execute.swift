@@ -48,11 +48,13 @@ extension Op {
             Kernels.gelu(inputs[0].floats(), out.floats(), count: out.elementCount)
         case let .glu(outer, half, inner):
             Kernels.glu(inputs[0].floats(), out.floats(), outer: outer, half: half, inner: inner)
-        case let .groupNorm(groups, epsilon, activation):
+        case let .groupNorm(groups, epsilon, activation, plusScaledResidual):
             let x = inputs[0]
+            let residual = plusScaledResidual
+                ? ScaledResidual(scale: inputs[3].floats(), values: inputs[4].floats()) : nil
             Kernels.groupNorm(x.floats(), out.floats(), batch: x.shape[0], channels: x.shape[1],
                               spatial: x.shape.dropFirst(2).reduce(1, *), groups: groups, gamma: inputs[1].floats(),
-                              beta: inputs[2].floats(), epsilon: epsilon, then: activation)
+                              beta: inputs[2].floats(), epsilon: epsilon, then: activation, plus: residual)
         case .channelsLastGroupNorm(let epsilon):
             let x = inputs[0]
             Kernels.groupNormChannelsLast(x.floats(), out.floats(), batch: x.shape[0], tokens: x.shape[1],

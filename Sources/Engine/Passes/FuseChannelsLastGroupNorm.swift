@@ -8,7 +8,7 @@ func fuseChannelsLastGroupNorm(_ graph: inout Graph) -> Int {
     let producer = producers(graph)
     var fused = 0
     for index in graph.nodes.indices {
-        guard case let .groupNorm(1, epsilon, .identity) = graph.nodes[index].op else { continue }
+        guard case let .groupNorm(1, epsilon, .identity, false) = graph.nodes[index].op else { continue }
         let norm = graph.nodes[index]
         guard let inIndex = producer[norm.inputs[0]], case .transpose([0, 2, 1]) = graph.nodes[inIndex].op,
               readers.sole(norm.inputs[0]) == index,

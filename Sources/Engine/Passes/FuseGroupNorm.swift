@@ -28,7 +28,7 @@ func fuseGroupNorm(_ graph: inout Graph) -> Int {
               graph.nodes[addIndex].inputs[0] == graph.nodes[mulIndex].outputs[0],
               holdsValues(graph, graph.nodes[addIndex].inputs[1], along: 1, of: shape),
               graph.values[graph.nodes[addIndex].outputs[0]].shape == shape else { continue }
-        graph.nodes[addIndex].op = .groupNorm(groups: grouped[1], epsilon: epsilon, then: .identity)
+        graph.nodes[addIndex].op = .groupNorm(groups: grouped[1], epsilon: epsilon, then: .identity, plusScaledResidual: false)
         graph.nodes[addIndex].inputs = [x, graph.nodes[mulIndex].inputs[1], graph.nodes[addIndex].inputs[1]]
         fused += 1
     }

@@ -8,7 +8,7 @@ func fuseGroupNormActivations(_ graph: inout Graph) -> Int {
     let readers = Readers(graph)
     var fused = 0
     for index in graph.nodes.indices {
-        guard case let .groupNorm(groups, epsilon, .identity) = graph.nodes[index].op,
+        guard case let .groupNorm(groups, epsilon, .identity, false) = graph.nodes[index].op,
               let next = readers.sole(graph.nodes[index].outputs[0]) else { continue }
         let shape = graph.values[graph.nodes[index].inputs[0]].shape
         let activation: GroupNormActivation
@@ -22,7 +22,8 @@ func fuseGroupNormActivations(_ graph: inout Graph) -> Int {
         default:
             continue
         }
-        graph.nodes[next].op = .groupNorm(groups: groups, epsilon: epsilon, then: activation)
+        graph.nodes[next].op = .groupNorm(groups: groups, epsilon: epsilon, then: activation,
+                                          plusScaledResidual: false)
         graph.nodes[next].inputs = graph.nodes[index].inputs
         fused += 1
     }
