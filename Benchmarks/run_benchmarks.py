@@ -140,12 +140,41 @@ def python_env(threads: int) -> dict:
     return env
 
 
+def under_peak_rss(report: Path, command: list[str]) -> list[str]:
+    """`command` run by `helpers/peak_rss.py`, which writes its true peak RSS to `report` (see there)."""
+    report.unlink(missing_ok=True)
+    return [sys.executable, str(HELPERS / "peak_rss.py"), str(report), *command]
+
+
+def reported_peak_rss_mb(report: Path) -> float | None:
+    """The peak RSS `helpers/peak_rss.py` wrote, in MB (None if the launcher died first); removes the report."""
+    try:
+        kilobytes = int(report.read_text())
+    except (OSError, ValueError):
+        return None
+    report.unlink(missing_ok=True)
+    return kilobytes / 1024
+
+
+def launched_child(launcher: int) -> int | None:
+    """The process `helpers/peak_rss.py` (pid `launcher`) started, once it has."""
+    try:
+        children = Path(f"/proc/{launcher}/task/{launcher}/children").read_text().split()
+    except OSError:
+        return None
+    return int(children[0]) if children else None
+
+
 def run_process(command: list[str], *, env: dict | None = None, log_path: Path | None = None,
                 rss_interval: float | None = None) -> dict:
-    """Run to completion; wall time, exit status, peak RSS (wait4) and the cores others used meanwhile."""
+    """Run to completion; wall time, exit status, peak RSS and the cores others used meanwhile.
+
+    The command runs under `helpers/peak_rss.py`, which reports its peak RSS (wait4's ru_maxrss) free of this
+    process's own (see there); CPU time comes from wait4 on the launcher, which includes the command's."""
     log_file = open(log_path, "wb") if log_path else subprocess.DEVNULL
+    report = WORK / f"peak-rss-{os.getpid()}.kb"
     busy0, started = cpu_busy_seconds(), time.perf_counter()
-    process = subprocess.Popen(command, env=env, stdout=log_file, stderr=log_file)
+    process = subprocess.Popen(under_peak_rss(report, command), env=env, stdout=log_file, stderr=log_file)
     timeline = []
     try:
         while True:
@@ -154,7 +183,8 @@ def run_process(command: list[str], *, env: dict | None = None, log_path: Path |
             else:
                 pid, status, usage = os.wait4(process.pid, os.WNOHANG)
                 if pid == 0:
-                    rss = vm_rss_mb(process.pid)
+                    child = launched_child(process.pid)
+                    rss = vm_rss_mb(child) if child else None
                     if rss is not None:
                         timeline.append((round(time.perf_counter() - started, 2), round(rss, 1)))
                     time.sleep(rss_interval)
@@ -171,7 +201,7 @@ def run_process(command: list[str], *, env: dict | None = None, log_path: Path |
     wall = time.perf_counter() - started
     busy = cpu_busy_seconds() - busy0
     own = usage.ru_utime + usage.ru_stime
-    result = {"wall_s": wall, "exit": os.waitstatus_to_exitcode(status), "peak_rss_mb": usage.ru_maxrss / 1024,
+    result = {"wall_s": wall, "exit": os.waitstatus_to_exitcode(status), "peak_rss_mb": reported_peak_rss_mb(report),
               "cpu_s": own, "own_cores": own / wall, "others_cores": max(0.0, (busy - own) / wall)}
     if rss_interval is not None:
         result["rss_timeline"] = timeline
@@ -179,18 +209,25 @@ def run_process(command: list[str], *, env: dict | None = None, log_path: Path |
 
 
 class Worker:
-    """A helper process that speaks one JSON line per event on stdout."""
+    """A helper process that speaks one JSON line per event on stdout (run under `helpers/peak_rss.py`)."""
 
     def __init__(self, command: list[str], env: dict, log_path: Path):
         self.log = open(log_path, "wb")
+        self.name = command[1]
+        self.report = WORK / f"peak-rss-{os.getpid()}-{id(self)}.kb"
         self.spawned = time.perf_counter()
-        self.process = subprocess.Popen(command, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                        stderr=self.log, text=True, bufsize=1)
+        self.process = subprocess.Popen(under_peak_rss(self.report, command), env=env, stdin=subprocess.PIPE,
+                                        stdout=subprocess.PIPE, stderr=self.log, text=True, bufsize=1)
+
+    @property
+    def command_pid(self) -> int:
+        """The worker's own process (the launcher's child), or the launcher while it has not started it yet."""
+        return launched_child(self.process.pid) or self.process.pid
 
     def receive(self) -> dict:
         line = self.process.stdout.readline()
         if not line:
-            raise RuntimeError(f"worker {self.process.args[1]} exited; see {self.log.name}")
+            raise RuntimeError(f"worker {self.name} exited; see {self.log.name}")
         message = json.loads(line)
         message["_received"] = time.perf_counter() - self.spawned
         return message
@@ -223,7 +260,7 @@ class Worker:
         pid, status, usage = os.wait4(self.process.pid, 0)
         self.process.returncode = os.waitstatus_to_exitcode(status)
         self.log.close()
-        return {"exit": self.process.returncode, "peak_rss_mb": usage.ru_maxrss / 1024,
+        return {"exit": self.process.returncode, "peak_rss_mb": reported_peak_rss_mb(self.report),
                 "cpu_s": usage.ru_utime + usage.ru_stime, "wall_s": time.perf_counter() - self.spawned}
 
     def kill(self) -> None:
@@ -700,7 +737,7 @@ def bench_track(ctx: Context, spec: str) -> dict:
                             message = worker.receive()
                             if not calls:  # first call: the cores others used from spawn to its end
                                 busy_first = cpu_busy_seconds() - busy0
-                                own = process_cpu_seconds(worker.process.pid)
+                                own = process_cpu_seconds(worker.command_pid)
                                 message["others_cores"] = max(0.0, (busy_first - own) / message["_received"])
                                 message["own_cores"] = own / message["_received"]
                             calls.append(message)
