@@ -90,14 +90,44 @@ func forEachRun(shape: [Int], layouts: [StridedLayout],
     }
 }
 
+/// Elements from which `stridedCopy` splits a copy over the cores (1 MiB of floats).
+let parallelCopyMinimum = 1 << 18
+
 /// Copies the elements of a strided source view into a strided destination view of the same shape.
 ///
-/// `elementSize` is the width of one element in bytes (1, 4 or 8 in practice). The two views must not overlap.
-/// Runs that are contiguous in both views are copied with `memcpy`.
+/// `elementSize` is the width of one element in bytes (1, 4 or 8 in practice). The two views must not overlap,
+/// and no two destination elements may share memory. Runs that are contiguous in both views are copied with
+/// `memcpy`. Copies of `parallelCopyMinimum` elements or more split their first axis longer than 1 over the cores.
 public func stridedCopy(from source: UnsafeRawPointer, _ sourceLayout: StridedLayout,
                         to destination: UnsafeMutableRawPointer, _ destinationLayout: StridedLayout,
                         elementSize: Int) {
     precondition(sourceLayout.shape == destinationLayout.shape, "strided copy between different shapes")
+    guard sourceLayout.elementCount >= parallelCopyMinimum,
+          let axis = sourceLayout.shape.firstIndex(where: { $0 > 1 }) else {
+        copyRuns(from: source, sourceLayout, to: destination, destinationLayout, elementSize: elementSize)
+        return
+    }
+    let input = UncheckedSendable(source), output = UncheckedSendable(destination)
+    parallelRanges(sourceLayout.shape[axis]) { range in
+        copyRuns(from: input.value, sourceLayout.slice(axis, range), to: output.value,
+                 destinationLayout.slice(axis, range), elementSize: elementSize)
+    }
+}
+
+extension StridedLayout {
+    /// The part of this view whose index along `axis` lies in `range`.
+    func slice(_ axis: Int, _ range: Range<Int>) -> StridedLayout {
+        var part = self
+        part.shape[axis] = range.count
+        part.offset += range.lowerBound * strides[axis]
+        return part
+    }
+}
+
+/// `stridedCopy` on the caller's thread.
+private func copyRuns(from source: UnsafeRawPointer, _ sourceLayout: StridedLayout,
+                      to destination: UnsafeMutableRawPointer, _ destinationLayout: StridedLayout,
+                      elementSize: Int) {
     forEachRun(shape: sourceLayout.shape, layouts: [sourceLayout, destinationLayout]) { offsets, inner, length in
         let src = source + offsets[0] * elementSize
         let dst = destination + offsets[1] * elementSize

@@ -3,7 +3,8 @@ import Kernels
 
 /// `stridedCopy` against a per-element reference over byte buffers: negative strides (reversed views), transposes,
 /// destinations with gaps, broadcast (stride 0) sources, axes of extent 1 and 0, rank 0, and element sizes 1, 2, 3,
-/// 4, 8 and 16 (the fixed-width and the generic paths). Exact comparison, including bytes the copy must not touch.
+/// 4, 8 and 16 (the fixed-width and the generic paths), and copies large enough to be split over the cores. Exact
+/// comparison, including bytes the copy must not touch.
 final class StridedCopyTests: XCTestCase {
     private func check(_ source: StridedLayout, _ destination: StridedLayout, sourceCount: Int, destinationCount: Int,
                        elementSizes: [Int] = [1, 2, 3, 4, 8, 16], file: StaticString = #filePath, line: UInt = #line) {
@@ -54,5 +55,14 @@ final class StridedCopyTests: XCTestCase {
               sourceCount: 4, destinationCount: 2)
         check(StridedLayout(shape: [3, 0, 2], strides: [-1, 1, 1], offset: 2), StridedLayout(contiguous: [3, 0, 2]),
               sourceCount: 3, destinationCount: 1)
+    }
+
+    /// Above `parallelCopyMinimum` elements the first axis longer than 1 is split over the cores: here the second
+    /// (a leading axis of extent 1 first), of a reversed, transposing view into a gappy destination.
+    func testLargeCopiesSplitOverTheCores() {
+        let source = StridedLayout(shape: [1, 67, 40, 101], strides: [0, -1, 67 * 101, 67], offset: 66)
+        let destination = StridedLayout(shape: [1, 67, 40, 101], strides: [0, 40 * 103, 103, 1], offset: 1)
+        check(source, destination, sourceCount: 67 * 40 * 101, destinationCount: 67 * 40 * 103 + 1,
+              elementSizes: [4, 3])
     }
 }
