@@ -1,13 +1,17 @@
 /// Scratch floats `conv2d` needs for `geometry`: one im2col tile, or one per thread when items or tiles run in
-/// parallel (none for the pointwise form, which reads its input directly).
+/// parallel.
 public func conv2dScratchCount(_ g: ConvGeometry) -> Int {
+    let schedule = convSchedule(g)
+    return im2colTileFloats(g, schedule) * (schedule == .wholeItems ? 1 : kernelThreadCount)
+}
+
+/// Floats of one im2col tile of `g` under `schedule` (none for the pointwise form, which reads its input
+/// directly).
+private func im2colTileFloats(_ g: ConvGeometry, _ schedule: ConvSchedule) -> Int {
     guard !g.isPointwise else { return 0 }
     let rows = g.inChannelsPerGroup * g.kernelArea
-    switch convSchedule(g) {
-    case .wholeItems: return unfoldTileFloats(rows: rows, total: g.outSpatial)
-    case .items: return unfoldTileFloats(rows: rows, total: g.outSpatial) * kernelThreadCount
-    case .cacheTiles(let columns): return rows * columns * kernelThreadCount
-    }
+    if case .cacheTiles(let columns) = schedule { return rows * columns }
+    return unfoldTileFloats(rows: rows, total: g.outSpatial)
 }
 
 /// How `conv2d` spreads a convolution over the cores.
@@ -28,14 +32,6 @@ enum ConvSchedule: Equatable {
 /// Multiply-adds per batch item below which items run on separate cores (`ConvSchedule.items`).
 let smallItemMultiplyAdds = 1 << 24
 
-/// Floats a cache tile's im2col block (or output block, when that is taller) may hold: 1 MiB, one Zen 5 core's
-/// L2. Measured on the HT-Demucs decoders' 3×3 convolutions: 256 Ki floats ran 20–30 % faster than 64 Ki and
-/// than the 4 Mi of a whole-item tile.
-let cacheTileFloats = 1 << 18
-
-/// Cache tiles narrower than this lose more to gemm call and packing overhead than they gain.
-let minimumCacheTileColumns = 256
-
 /// The schedule `conv2d` runs `g` with.
 func convSchedule(_ g: ConvGeometry) -> ConvSchedule {
     guard kernelThreadCount > 1 else { return .wholeItems }
@@ -43,8 +39,7 @@ func convSchedule(_ g: ConvGeometry) -> ConvSchedule {
         && g.outChannels * g.inChannelsPerGroup * g.kernelArea * g.outSpatial < smallItemMultiplyAdds {
         return .items
     }
-    let tallest = max(g.inChannelsPerGroup * g.kernelArea, g.outChannelsPerGroup, 1)
-    let columns = cacheTileFloats / tallest / 16 * 16
+    let columns = cacheTileColumns(tallest: max(g.inChannelsPerGroup * g.kernelArea, g.outChannelsPerGroup))
     guard columns >= minimumCacheTileColumns, g.outSpatial >= 2 * columns else { return .wholeItems }
     return .cacheTiles(columns: columns)
 }
@@ -59,10 +54,11 @@ public func conv2d(_ g: ConvGeometry, input: UnsafePointer<Float>, weight: Unsaf
                    bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>,
                    scratch: UnsafeMutablePointer<Float>) {
     let rows = g.inChannelsPerGroup * g.kernelArea, outSpatial = g.outSpatial
+    let schedule = convSchedule(g), tileFloats = im2colTileFloats(g, schedule)
     let wholeTile = g.isPointwise ? outSpatial : tileColumns(rows: rows, total: outSpatial)
     let x = UncheckedSendable(input), w = UncheckedSendable(weight), b = UncheckedSendable(bias)
     let y = UncheckedSendable(output), work = UncheckedSendable(scratch)
-    switch convSchedule(g) {
+    switch schedule {
     case .wholeItems:
         for n in 0..<g.batch {
             convolveColumns(g, n, 0..<outSpatial, tile: wholeTile, unfoldInParallel: true, input: input,
@@ -74,7 +70,7 @@ public func conv2d(_ g: ConvGeometry, input: UnsafePointer<Float>, weight: Unsaf
                 for n in items {
                     convolveColumns(g, n, 0..<outSpatial, tile: wholeTile, unfoldInParallel: false, input: x.value,
                                     weight: w.value, bias: b.value, output: y.value,
-                                    scratch: work.value + t * (g.isPointwise ? 0 : rows * wholeTile))
+                                    scratch: work.value + t * tileFloats)
                 }
             }
         }
@@ -85,8 +81,7 @@ public func conv2d(_ g: ConvGeometry, input: UnsafePointer<Float>, weight: Unsaf
                 parallelShares(tiles, shares: kernelThreadCount) { t, share in
                     convolveColumns(g, n, share.lowerBound * columns ..< min(outSpatial, share.upperBound * columns),
                                     tile: columns, unfoldInParallel: false, input: x.value, weight: w.value,
-                                    bias: b.value, output: y.value,
-                                    scratch: work.value + t * (g.isPointwise ? 0 : rows * columns))
+                                    bias: b.value, output: y.value, scratch: work.value + t * tileFloats)
                 }
             }
         }
@@ -128,13 +123,14 @@ private func convolveColumns(_ g: ConvGeometry, _ n: Int, _ positions: Range<Int
 
 /// Unfolds output positions `start ..< start + columns` of one group into `col[rows × columns]`, where row
 /// `(c, kh, kw)` holds the input sample each position's tap reads. Rows are spread over the cores when `inParallel`
-/// and there are enough of them; each output row's run of taps is split into its zero margins and its in-range middle, which
-/// is one contiguous copy at stride 1.
+/// and there are enough of them; each output row's run of taps is split into its zero margins and its in-range
+/// middle, which is one contiguous copy at stride 1.
 private func im2colTile(_ g: ConvGeometry, _ x: UnsafePointer<Float>, _ col: UnsafeMutablePointer<Float>,
                         start: Int, columns: Int, inParallel: Bool) {
     let rows = g.inChannelsPerGroup * g.kernelArea
     let input = UncheckedSendable(x), unfolded = UncheckedSendable(col)
-    parallelRanges(rows, minimumPerThread: inParallel ? max(1, (1 << 16) / max(columns, 1)) : .max) { range in
+    let perThread = inParallel ? max(1, (1 << 16) / max(columns, 1)) : .max
+    parallelRanges(rows, minimumPerThread: perThread) { range in
         for row in range {
             let (c, tap) = row.quotientAndRemainder(dividingBy: g.kernelArea)
             let (kh, kw) = tap.quotientAndRemainder(dividingBy: g.kernelWidth)

@@ -10,8 +10,8 @@ struct ConvTransposeShares: Equatable {
     init(_ g: ConvGeometry) {
         shares = max(1, min(kernelThreadCount, g.outChannelsPerGroup))
         channels = (g.outChannelsPerGroup + shares - 1) / shares
-        let tallest = max(channels * g.kernelArea, g.inChannelsPerGroup, 1)
-        columns = max(1, min(g.inSpatial, max(minimumCacheTileColumns, cacheTileFloats / tallest / 16 * 16)))
+        let tiled = cacheTileColumns(tallest: max(channels * g.kernelArea, g.inChannelsPerGroup))
+        columns = max(1, min(g.inSpatial, max(minimumCacheTileColumns, tiled)))
     }
 
     /// Scratch floats of one share: its col2im block for one tile.
