@@ -10,20 +10,20 @@ public func gelu(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, co
     }
 }
 
-/// `gelu`'s formula on a vector of floats.
-@inlinable @inline(__always)
+/// `gelu`'s formula on a vector of floats (`@_transparent`: see `vectorExp`).
+@_transparent
 public func geluVector(_ v: FloatVector) -> FloatVector { (v * vectorOnePlusErf(v * 0.707_106_77)) * 0.5 }
 
-/// `1 / (1 + e^(−v))` on a vector of floats.
-@inlinable @inline(__always)
+/// `1 / (1 + e^(−v))` on a vector of floats (`@_transparent`: see `vectorExp`).
+@_transparent
 public func sigmoidVector(_ v: FloatVector) -> FloatVector { 1 / (1 + vectorExp(-v)) }
 
 /// `1 + erf(u)` for a vector of floats, from the Chebyshev fit of `erfc` in Numerical Recipes (`erfcc`, fractional error
 /// below 1.2e-7): `erfc(z) ≈ t · e^(−z² + P(t))` with `t = 1 / (1 + z/2)`, `z = |u|`; then `1 + erf(u)` is
 /// `2 − erfc(u)` for `u ≥ 0` and `erfc(−u)` below, so it keeps its relative accuracy where it is tiny (large
 /// negative `u`). In float the error grows with `u²` (the rounding of `z²`), to about 1e-6 at `|u| = 4`. NaN
-/// propagates.
-@inlinable @inline(__always)
+/// propagates. `@_transparent`: see `vectorExp`.
+@_transparent
 public func vectorOnePlusErf(_ u: FloatVector) -> FloatVector {
     let negative = u .< 0
     let z = u.replacing(with: -u, where: negative)

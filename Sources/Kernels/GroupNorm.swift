@@ -43,34 +43,17 @@ public func groupNorm(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float
     let scale = UncheckedSendable(gamma), shift = UncheckedSendable(beta), skip = UncheckedSendable(residual)
     /// Writes output channels `local` of batch item `n`, whose groups' statistics are in `statistics`.
     func write(_ n: Int, _ local: Range<Int>, _ statistics: UnsafePointer<(SplitMean, Float)>) {
-        /// The source row of channel `c`, and `z`'s affine map for it: `(x − mean) · invStd · a + b`.
-        func channel(_ c: Int) -> (UnsafePointer<Float>, SplitMean, Float, Float, Float) {
+        /// The source row of channel `c`, and `z`'s affine map for it.
+        func channel(_ c: Int) -> (UnsafePointer<Float>, NormalisedChannel) {
             let (mean, invStd) = statistics[c / (channels / groups)]
-            return (input.value + (n * channels + c) * spatial, mean, invStd, scale.value[c], shift.value[c])
+            return (input.value + (n * channels + c) * spatial,
+                    NormalisedChannel(centre: mean, invStd: invStd, a: scale.value[c], b: shift.value[c]))
         }
         for c in local {
             let offset = (n * outChannels + c) * spatial
-            let out = output.value + offset
-            let (row, mean, invStd, a, b) = channel(c)
-            let added = skip.value.map { ($0.values + offset, $0.scale[c]) }
-            /// Stores `v`, the activation's values at `i`, with the scaled residual added when there is one.
-            @inline(__always) func store(_ v: FloatVector, _ i: Int, _ lanes: VectorLanes) {
-                lanes.store(added.map { v * $0.1 + lanes.load($0.0 + i) } ?? v, to: out + i)
-            }
-            switch activation {
-            case .identity:
-                forEachLane(spatial) { i, lanes in store(mean.centre(lanes.load(row + i)) * invStd * a + b, i, lanes) }
-            case .gelu:
-                forEachLane(spatial) { i, lanes in
-                    store(geluVector(mean.centre(lanes.load(row + i)) * invStd * a + b), i, lanes)
-                }
-            case .glu:
-                let (gate, gateMean, gateInvStd, gateA, gateB) = channel(outChannels + c)
-                forEachLane(spatial) { i, lanes in
-                    let g = gateMean.centre(lanes.load(gate + i)) * gateInvStd * gateA + gateB
-                    store((mean.centre(lanes.load(row + i)) * invStd * a + b) * sigmoidVector(g), i, lanes)
-                }
-            }
+            writeNormalisedChannel(activation, channel(c), gate: activation == .glu ? channel(outChannels + c) : nil,
+                                   to: output.value + offset, count: spatial,
+                                   residual: skip.value.map { ($0.values + offset, $0.scale[c]) })
         }
     }
     withUnsafeTemporaryAllocation(of: (SplitMean, Float).self, capacity: perItem < parallelStatisticsMinimum
@@ -123,5 +106,39 @@ public func groupNormChannelsLast(_ x: UnsafePointer<Float>, _ y: UnsafeMutableP
                 }
             }
         }
+    }
+}
+
+/// `z`'s affine map for one channel of a group normalisation: `z = (x − centre) · invStd · a + b`.
+struct NormalisedChannel {
+    let centre: SplitMean
+    let invStd: Float
+    let a: Float
+    let b: Float
+
+    @inline(__always)
+    func apply(_ v: FloatVector) -> FloatVector { centre.centre(v) * invStd * a + b }
+}
+
+/// Writes `count` values of one output channel of a group normalisation: `activation` of the row normalised by
+/// its map (for GLU, gated by `gate`'s row under its own map), plus `residual`'s values (at the same offsets as
+/// `out`) times its scale when given. `out` must not alias the rows or the residual.
+func writeNormalisedChannel(_ activation: GroupNormActivation, _ source: (UnsafePointer<Float>, NormalisedChannel),
+                            gate: (UnsafePointer<Float>, NormalisedChannel)?, to out: UnsafeMutablePointer<Float>,
+                            count: Int, residual: (UnsafePointer<Float>, Float)?) {
+    precondition(activation != .glu || gate != nil, "GLU needs its gate row")
+    let (row, map) = source
+    var i = 0
+    while i < count {
+        let lanes = VectorLanes(count: min(vectorWidth, count - i))
+        var v = map.apply(lanes.load(row + i))
+        switch activation {
+        case .identity: break
+        case .gelu: v = geluVector(v)
+        case .glu: v *= sigmoidVector(gate.unsafelyUnwrapped.1.apply(lanes.load(gate.unsafelyUnwrapped.0 + i)))
+        }
+        if let (values, scale) = residual { v = v * scale + lanes.load(values + i) }
+        lanes.store(v, to: out + i)
+        i += vectorWidth
     }
 }

@@ -6,7 +6,11 @@
 /// Written with `lanewiseMin/Max` and signed integer lanes, which vectorise on baseline x86-64 (`clamped` or
 /// unsigned lanes get split into scalar code there, up to 10× slower), and with `FloatVector`: 16 lanes only where
 /// the build targets AVX-512, since elsewhere they too are split into scalar code.
-@inlinable @inline(__always)
+///
+/// `@_transparent`, as are the activations built on it: the optimiser sometimes leaves `@inline(__always)` calls
+/// to these bodies in place (seen in GroupNorm + GLU and GELU), and a `SIMD16<Float>` crossing a call is passed
+/// and computed as four 128-bit pieces, several times slower.
+@_transparent
 public func vectorExp(_ x: FloatVector) -> FloatVector {
     let clamped = lanewiseMin(lanewiseMax(x, FloatVector(repeating: -104)), FloatVector(repeating: 88.3762))
     // n = round(x / ln 2) by the 1.5 · 2^23 trick; its low mantissa bits hold n.
