@@ -54,6 +54,10 @@ public enum Op: Sendable {
     /// sum (`fuseGroupNormResiduals`). Inputs: x `[N, C, …]`, γ, β (C values); with the residual also s (one value
     /// per output channel) and r (the output's shape).
     case groupNorm(groups: Int, epsilon: Float, then: GroupNormActivation, plusScaledResidual: Bool)
+    /// A pointwise convolution (1×1, bias, one group) and the `.groupNorm` that alone reads it, computed without
+    /// writing the convolution's output (`projectedGroupNorm`), made by `fuseProjectedGroupNorm`. Inputs: x
+    /// `[N, K, …]`, the convolution's weight `[C, K, 1, 1]` and bias, then the `.groupNorm`'s γ, β (and s, r).
+    case projectedGroupNorm(groups: Int, epsilon: Float, then: GroupNormActivation, plusScaledResidual: Bool)
     /// One-group normalisation of a channels-last `[batch, tokens, channels]` tensor with per-channel γ and β,
     /// made by `fuseChannelsLastGroupNorm` from a `.groupNorm` between two transposes. Inputs: x, γ, β.
     case channelsLastGroupNorm(epsilon: Float)
@@ -117,6 +121,8 @@ public enum Op: Sendable {
         case .channelsLastGroupNorm: "GroupNorm"
         case let .groupNorm(_, _, activation, residual):
             "GroupNorm" + [.gelu: "+GELU", .glu: "+GLU"][activation, default: ""] + (residual ? "+ScaledAdd" : "")
+        case let .projectedGroupNorm(groups, epsilon, activation, residual):
+            "Conv+" + Op.groupNorm(groups: groups, epsilon: epsilon, then: activation, plusScaledResidual: residual).name
         case .gemm: "Gemm"
         case .binary(let o): "Binary." + o.rawValue
         case .unary(let o): "Unary." + o.rawValue

@@ -73,6 +73,7 @@ public final class Session: @unchecked Sendable {
         fuseLinear(&graph)
         fuseScaledAdd(&graph)
         fuseGroupNormResiduals(&graph)
+        fuseProjectedGroupNorm(&graph)
         statistics.plannedOps = graph.nodes.reduce(into: [:]) { $0[$1.op.name, default: 0] += 1 }
         return (graph, statistics)
     }

@@ -44,7 +44,7 @@ public struct ConvGeometry: Sendable, Equatable {
     var outSpatial: Int { outHeight * outWidth }
 
     /// True when the convolution is a plain matrix product over channels (1×1 kernel, stride 1, no padding).
-    var isPointwise: Bool {
+    public var isPointwise: Bool {
         kernelArea == 1 && strideHeight == 1 && strideWidth == 1 && padTop == 0 && padLeft == 0
             && inHeight == outHeight && inWidth == outWidth
     }

@@ -60,11 +60,12 @@ final class SpectralConvolutionTests: XCTestCase {
                 XCTAssertNil(session.statistics.plannedOps[gone], "\(fixture): no \(gone) is left")
             }
             // Every residual branch's GroupNorm carries the GELU or GLU that follows it, the last one also the
-            // LayerScale and skip sum after it.
+            // pointwise convolution before it and the LayerScale and skip sum after it.
             XCTAssertGreaterThan(session.statistics.plannedOps["GroupNorm+GELU"] ?? 0, 0, fixture)
             XCTAssertEqual(session.statistics.plannedOps["GroupNorm+GELU"],
-                           session.statistics.plannedOps["GroupNorm+GLU+ScaledAdd"], fixture)
+                           session.statistics.plannedOps["Conv+GroupNorm+GLU+ScaledAdd"], fixture)
             XCTAssertNil(session.statistics.plannedOps["GroupNorm+GLU"], fixture)
+            XCTAssertNil(session.statistics.plannedOps["GroupNorm+GLU+ScaledAdd"], fixture)
         }
     }
 }

@@ -63,18 +63,61 @@ final class FusedActivationTests: XCTestCase {
         }
     }
 
+    /// The same with the normalised values computed from a pointwise projection of `inChannels` channels
+    /// (`projectedGroupNorm`): items of one tile handed out whole; items of several tiles (recomputed), handed out
+    /// whole or their tiles shared out; channel means around 1,000 that differ from channel to channel.
+    func testProjectedGroupNormMatchesTheProjectionThenGroupNorm() {
+        for activation in [GroupNormActivation.identity, .gelu, .glu] {
+            for residual in [false, true] {
+                checkGroupNorm(batch: 3, channels: 6, spatial: 3_001, groups: 3, activation, residual: residual,
+                               projectedFrom: 5)
+                checkGroupNorm(batch: 2, channels: 6, spatial: 50_003, groups: 2, activation, residual: residual,
+                               projectedFrom: 3)
+            }
+        }
+        checkGroupNorm(batch: 4, channels: 64, spatial: 4_500, groups: 1, .glu, residual: true, projectedFrom: 4)
+    }
+
+    /// Runs `groupNorm` (or, with `projectedFrom`, `projectedGroupNorm` over a projection of that many channels)
+    /// and checks samples of its output against float64 formulas.
     private func checkGroupNorm(batch: Int, channels: Int, spatial: Int, groups: Int,
-                                _ activation: GroupNormActivation, residual: Bool, line: UInt = #line) {
-        let x = signal(batch * channels * spatial, 0.519).map { $0 + 1_000 }
+                                _ activation: GroupNormActivation, residual: Bool, projectedFrom inChannels: Int? = nil,
+                                line: UInt = #line) {
         let gamma = (0..<channels).map { Float($0) * 0.5 - 1 }, beta = (0..<channels).map { Float($0) * 0.25 }
         let outChannels = activation == .glu ? channels / 2 : channels
         let skip = signal(batch * outChannels * spatial, 0.233), layerScale = (0..<outChannels).map { Float($0) - 0.5 }
         var y = [Float](repeating: .nan, count: batch * outChannels * spatial)
+        // The values normalised, in float64: the input itself, or the projection the kernel computes.
+        var x: [Double] = []
         skip.withUnsafeBufferPointer { values in
             layerScale.withUnsafeBufferPointer { scale in
                 let added = residual ? ScaledResidual(scale: scale.baseAddress!, values: values.baseAddress!) : nil
-                groupNorm(x, &y, batch: batch, channels: channels, spatial: spatial, groups: groups, gamma: gamma,
-                          beta: beta, epsilon: 1e-5, then: activation, plus: added)
+                guard let inChannels else {
+                    let input = signal(batch * channels * spatial, 0.519).map { $0 + 1_000 }
+                    x = input.map(Double.init)
+                    groupNorm(input, &y, batch: batch, channels: channels, spatial: spatial, groups: groups,
+                              gamma: gamma, beta: beta, epsilon: 1e-5, then: activation, plus: added)
+                    return
+                }
+                let h = signal(batch * inChannels * spatial, 0.519)
+                let weight = signal(channels * inChannels, 0.917, scale: 0.5)
+                let bias = (0..<channels).map { Float(1_000 + 3 * $0) }
+                x = [Double](repeating: 0, count: batch * channels * spatial)
+                for n in 0..<batch {
+                    for c in 0..<channels {
+                        let row = (n * channels + c) * spatial
+                        for i in 0..<spatial { x[row + i] = Double(bias[c]) }
+                        for k in 0..<inChannels {
+                            let w = Double(weight[c * inChannels + k]), source = (n * inChannels + k) * spatial
+                            for i in 0..<spatial { x[row + i] += w * Double(h[source + i]) }
+                        }
+                    }
+                }
+                var scratch = [Float](repeating: .nan,
+                                      count: projectedGroupNormScratchCount(channels: channels, spatial: spatial))
+                projectedGroupNorm(h, weight: weight, bias: bias, &y, batch: batch, inChannels: inChannels,
+                                   channels: channels, spatial: spatial, groups: groups, gamma: gamma, beta: beta,
+                                   epsilon: 1e-5, then: activation, plus: added, scratch: &scratch)
             }
         }
         // z in float64, from each group's exact statistics.
@@ -83,7 +126,7 @@ final class FusedActivationTests: XCTestCase {
         for n in 0..<batch {
             for g in 0..<groups {
                 let start = (n * groups + g) * perGroup
-                let values = x[start..<(start + perGroup)].map(Double.init)
+                let values = Array(x[start..<(start + perGroup)])
                 let mean = values.reduce(0, +) / Double(perGroup)
                 let variance = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(perGroup)
                 for j in 0..<perGroup {

@@ -55,6 +55,16 @@ extension Op {
             Kernels.groupNorm(x.floats(), out.floats(), batch: x.shape[0], channels: x.shape[1],
                               spatial: x.shape.dropFirst(2).reduce(1, *), groups: groups, gamma: inputs[1].floats(),
                               beta: inputs[2].floats(), epsilon: epsilon, then: activation, plus: residual)
+        case let .projectedGroupNorm(groups, epsilon, activation, plusScaledResidual):
+            let x = inputs[0], weight = inputs[1]
+            let residual = plusScaledResidual
+                ? ScaledResidual(scale: inputs[5].floats(), values: inputs[6].floats()) : nil
+            Kernels.projectedGroupNorm(x.floats(), weight: weight.floats(), bias: inputs[2].floats(), out.floats(),
+                                       batch: x.shape[0], inChannels: x.shape[1], channels: weight.shape[0],
+                                       spatial: x.shape.dropFirst(2).reduce(1, *), groups: groups,
+                                       gamma: inputs[3].floats(), beta: inputs[4].floats(), epsilon: epsilon,
+                                       then: activation, plus: residual,
+                                       scratch: scratch.assumingMemoryBound(to: Float.self))
         case .channelsLastGroupNorm(let epsilon):
             let x = inputs[0]
             Kernels.groupNormChannelsLast(x.floats(), out.floats(), batch: x.shape[0], tokens: x.shape[1],
