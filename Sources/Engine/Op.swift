@@ -27,6 +27,10 @@ public enum Op: Sendable {
     case conv(ConvGeometry)
     /// ONNX `ConvTranspose`, 1-D (as height 1) and 2-D. Inputs: x, weight, optional bias.
     case convTranspose(ConvGeometry)
+    /// A 3×3 `Conv` (stride 1, padding 1, one group) computed by Winograd's F(2×2, 3×3) (`winogradConv3x3`),
+    /// made by `useWinogradConvolutions`. Inputs: x, the transformed weight `[16, outChannels, inChannels]`
+    /// (`winogradWeights`), optional bias.
+    case winogradConv(ConvGeometry)
     /// A `Conv` (`analysis`) or `ConvTranspose` (synthesis) whose weights are a windowed DFT basis, computed
     /// with FFTs; made by `replaceSpectralConvolutions`, never by lowering. Input: x.
     case spectral(SpectralBasis, analysis: Bool, ConvGeometry)
@@ -111,6 +115,7 @@ public enum Op: Sendable {
         switch self {
         case .conv: "Conv"
         case .convTranspose: "ConvTranspose"
+        case .winogradConv: "Conv.Winograd"
         case .spectral(_, let analysis, _): analysis ? "Spectral.STFT" : "Spectral.iSTFT"
         case .matMul: "MatMul"
         case .linear: "Linear"

@@ -66,6 +66,8 @@ final class SpectralConvolutionTests: XCTestCase {
                            session.statistics.plannedOps["Conv+GroupNorm+GLU+ScaledAdd"], fixture)
             XCTAssertNil(session.statistics.plannedOps["GroupNorm+GLU"], fixture)
             XCTAssertNil(session.statistics.plannedOps["GroupNorm+GLU+ScaledAdd"], fixture)
+            // The frequency decoders' 3×3 rewrites run by Winograd, all but the last (8 input channels here).
+            XCTAssertEqual(session.statistics.plannedOps["Conv.Winograd"], 3, fixture)
         }
     }
 }

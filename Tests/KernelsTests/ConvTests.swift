@@ -39,16 +39,55 @@ final class ConvTests: XCTestCase {
         return out
     }
 
-    private func check(_ g: ConvGeometry, bias hasBias: Bool, seed: UInt64,
+    /// Runs `conv2d` (or, with `winograd`, `winogradConv3x3` on the transformed weights) and compares.
+    private func check(_ g: ConvGeometry, bias hasBias: Bool, seed: UInt64, winograd: Bool = false,
                        file: StaticString = #filePath, line: UInt = #line) {
         var rng = SplitMix64(seed: seed)
         let x = rng.floats(g.batch * g.inChannels * g.inHeight * g.inWidth)
         let w = rng.floats(g.outChannels * (g.inChannels / g.groups) * g.kernelHeight * g.kernelWidth)
         let bias = hasBias ? rng.floats(g.outChannels) : nil
         var out = [Float](repeating: .nan, count: g.batch * g.outChannels * g.outHeight * g.outWidth)
-        var scratch = [Float](repeating: .nan, count: max(conv2dScratchCount(g), 1))
-        withOptionalPointer(bias) { conv2d(g, input: x, weight: w, bias: $0, output: &out, scratch: &scratch) }
+        if winograd {
+            let u = winogradWeights(w, outChannels: g.outChannels, inChannels: g.inChannels)
+            var scratch = [Float](repeating: .nan, count: winogradScratchCount(g))
+            withOptionalPointer(bias) {
+                winogradConv3x3(g, input: x, transformedWeight: u, bias: $0, output: &out, scratch: &scratch)
+            }
+        } else {
+            var scratch = [Float](repeating: .nan, count: max(conv2dScratchCount(g), 1))
+            withOptionalPointer(bias) { conv2d(g, input: x, weight: w, bias: $0, output: &out, scratch: &scratch) }
+        }
         assertClose(out, reference(g, x, w, bias), tolerance: 1e-5, "\(g)", file: file, line: line)
+    }
+
+    /// Winograd's F(2×2, 3×3): even and odd sizes (the last tiles' spare row and column dropped), planes one or
+    /// two samples wide, rows wider than a vector (the de-interleaving and interleaving fast paths), a batch, no
+    /// bias, and enough channels and tiles for several blocks over the cores.
+    func testWinogradMatchesTheDirectSum() {
+        for (height, width) in [(8, 10), (9, 13), (1, 1), (2, 2), (3, 1), (7, 75), (6, 2)] {
+            let g = convGeometry(batch: 2, inChannels: 5, outChannels: 7, groups: 1, input: (height, width),
+                                 kernel: (3, 3), padBegin: (1, 1), padEnd: (1, 1))
+            XCTAssertTrue(winogradApplies(g))
+            check(g, bias: height % 2 == 0, seed: UInt64(height * 100 + width), winograd: true)
+        }
+        // 20 rows of 220 tiles, each row 16 · (16 + 16) · 220 floats: two blocks.
+        let blocks = convGeometry(batch: 1, inChannels: 16, outChannels: 16, groups: 1, input: (40, 440),
+                                  kernel: (3, 3), padBegin: (1, 1), padEnd: (1, 1))
+        XCTAssertGreaterThan(20 * 16 * 32 * 220, winogradBlockFloats)
+        check(blocks, bias: true, seed: 77, winograd: true)
+    }
+
+    func testWinogradOnlyTakesSameSizedThreeByThreeConvolutions() {
+        XCTAssertFalse(winogradApplies(convGeometry(batch: 1, inChannels: 4, outChannels: 4, groups: 1, input: (8, 8),
+                                                    kernel: (3, 3), stride: (2, 2), padBegin: (1, 1), padEnd: (1, 1))))
+        XCTAssertFalse(winogradApplies(convGeometry(batch: 1, inChannels: 4, outChannels: 4, groups: 2, input: (8, 8),
+                                                    kernel: (3, 3), padBegin: (1, 1), padEnd: (1, 1))))
+        XCTAssertFalse(winogradApplies(convGeometry(batch: 1, inChannels: 4, outChannels: 4, groups: 1, input: (8, 8),
+                                                    kernel: (3, 3), padBegin: (0, 0), padEnd: (0, 0))))
+        XCTAssertFalse(winogradApplies(convGeometry(batch: 1, inChannels: 4, outChannels: 4, groups: 1, input: (8, 8),
+                                                    kernel: (3, 1), padBegin: (1, 0), padEnd: (1, 0))))
+        XCTAssertFalse(winogradApplies(convGeometry(batch: 1, inChannels: 4, outChannels: 4, groups: 1, input: (8, 8),
+                                                    kernel: (3, 3), dilation: (2, 2), padBegin: (2, 2), padEnd: (2, 2))))
     }
 
     func testGroupsBatchStridesDilationsAndUnevenPads() {

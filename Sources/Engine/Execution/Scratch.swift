@@ -6,6 +6,8 @@ extension Op {
         switch self {
         case .conv(let g):
             return conv2dScratchCount(g) * MemoryLayout<Float>.stride
+        case .winogradConv(let g):
+            return winogradScratchCount(g) * MemoryLayout<Float>.stride
         case .convTranspose(let g):
             return convTranspose2dScratchCount(g) * MemoryLayout<Float>.stride
         case .spectral(let basis, _, _):

@@ -1,0 +1,32 @@
+import Kernels
+
+/// Input channels below which a 3×3 convolution stays direct: Winograd's sixteen products over so few channels
+/// are too small to run at the gemm's rate (HT-Demucs's decoders have 48 and more).
+let winogradMinimumInChannels = 16
+
+/// Replaces 3×3 convolutions that `winogradConv3x3` can compute (`winogradApplies`), whose weights are constant
+/// and which have at least `winogradMinimumInChannels` input channels, by `.winogradConv` nodes reading
+/// weights transformed once here (`winogradWeights`, 16/9 of the original's size, which is dropped when nothing
+/// else reads it). HT-Demucs's decoders each rewrite their input through one. Returns how many were replaced.
+@discardableResult
+func useWinogradConvolutions(_ graph: inout Graph) -> Int {
+    var replaced = 0
+    for index in graph.nodes.indices {
+        let node = graph.nodes[index]
+        guard case .conv(let g) = node.op, winogradApplies(g), g.inChannels >= winogradMinimumInChannels,
+              let weight = graph.constants[node.inputs[1]], weight.dataType == .float32,
+              weight.shape == [g.outChannels, g.inChannels, 3, 3] else { continue }
+        let transformed = weight.floats().withUnsafeBufferPointer {
+            winogradWeights($0.baseAddress!, outChannels: g.outChannels, inChannels: g.inChannels)
+        }
+        let shape = [16, g.outChannels, g.inChannels]
+        let id = graph.addValue(Value(name: graph.values[node.inputs[1]].name + ".winograd", dataType: .float32,
+                                      shape: shape))
+        graph.constants[id] = Tensor(shape: shape, floats: transformed)
+        graph.nodes[index].op = .winogradConv(g)
+        graph.nodes[index].inputs[1] = id
+        replaced += 1
+    }
+    if replaced > 0 { removeDeadNodes(&graph) }
+    return replaced
+}
