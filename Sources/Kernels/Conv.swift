@@ -1,6 +1,7 @@
 /// Scratch floats `conv2d` needs for `geometry`: one im2col tile, or one per thread when items or tiles run in
 /// parallel.
 public func conv2dScratchCount(_ g: ConvGeometry) -> Int {
+    if thinConvApplies(g) { return thinConvScratchCount(g) }
     let schedule = convSchedule(g)
     return im2colTileFloats(g, schedule) * (schedule == .wholeItems ? 1 : kernelThreadCount)
 }
@@ -53,6 +54,10 @@ func convSchedule(_ g: ConvGeometry) -> ConvSchedule {
 public func conv2d(_ g: ConvGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                    bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>,
                    scratch: UnsafeMutablePointer<Float>) {
+    if thinConvApplies(g) {
+        thinConv1d(g, input: input, weight: weight, bias: bias, output: output, scratch: scratch)
+        return
+    }
     let rows = g.inChannelsPerGroup * g.kernelArea, outSpatial = g.outSpatial
     let schedule = convSchedule(g), tileFloats = im2colTileFloats(g, schedule)
     let wholeTile = g.isPointwise ? outSpatial : tileColumns(rows: rows, total: outSpatial)

@@ -151,12 +151,32 @@ final class ConvTests: XCTestCase {
 
     /// Many small batch items (HT-Demucs's residual branches fold frequencies into the batch) run on separate
     /// cores, each with its own im2col tile: dilated, padded and strided taps, and the pointwise form.
+    /// 1-D convolutions with few output channels, computed directly (`thinConv1d`): channel counts that do not
+    /// fill the last register block, rows narrower than a block and wider than a task (several tasks per item),
+    /// dilations with uneven padding (taps reaching past both ends), wide kernels, a batch, no bias.
+    func testThinOneDimensionalConvolutions() {
+        let cases = [
+            convGeometry(batch: 3, inChannels: 5, outChannels: 7, groups: 1, input: (1, 70), kernel: (1, 3),
+                         dilation: (1, 3), padBegin: (0, 3), padEnd: (0, 3)),
+            convGeometry(batch: 1, inChannels: 9, outChannels: 13, groups: 1, input: (1, 2_500), kernel: (1, 5),
+                         dilation: (1, 2), padBegin: (0, 5), padEnd: (0, 1)),
+            convGeometry(batch: 2, inChannels: 3, outChannels: 48, groups: 1, input: (1, 5), kernel: (1, 1)),
+            convGeometry(batch: 4, inChannels: 2, outChannels: 1, groups: 1, input: (1, 3), kernel: (1, 9),
+                         padBegin: (0, 4), padEnd: (0, 4)),
+        ]
+        for (i, g) in cases.enumerated() {
+            XCTAssertTrue(thinConvApplies(g), "\(g)")
+            check(g, bias: i % 2 == 0, seed: 40 + UInt64(i))
+        }
+    }
+
     func testManySmallBatchItemsInParallel() {
-        let dilated = convGeometry(batch: 9, inChannels: 6, outChannels: 3, groups: 1, input: (1, 37), kernel: (1, 3),
+        let dilated = convGeometry(batch: 9, inChannels: 6, outChannels: 49, groups: 1, input: (1, 37), kernel: (1, 3),
                                    dilation: (1, 2), padBegin: (0, 2), padEnd: (0, 2))
         let strided = convGeometry(batch: 7, inChannels: 4, outChannels: 6, groups: 2, input: (5, 9), kernel: (3, 3),
                                    stride: (2, 2), padBegin: (1, 1), padEnd: (1, 1))
-        let pointwise = convGeometry(batch: 8, inChannels: 6, outChannels: 12, groups: 1, input: (1, 33), kernel: (1, 1))
+        let pointwise = convGeometry(batch: 8, inChannels: 6, outChannels: 50, groups: 1, input: (1, 33), kernel: (1, 1))
+        XCTAssertFalse([dilated, strided, pointwise].contains(where: thinConvApplies), "these run through gemms")
         if kernelThreadCount > 1 {
             XCTAssertTrue([dilated, strided, pointwise].allSatisfy { convSchedule($0) == .items })
         }

@@ -1,0 +1,166 @@
+/// Output channels up to which a 1-D convolution is computed directly (`thinConv1d`) rather than through a gemm:
+/// OpenBLAS's kernels fill 16 rows at a time, so products with fewer rows waste most of each multiply.
+/// HT-Demucs's residual branches squeeze their channels by 8 (6 to 48 channels) before widening them again.
+let thinConvMaximumOutChannels = 48
+
+/// True when `thinConv1d` computes `g`: a 1-D convolution (height 1) with stride 1, one group and at most
+/// `thinConvMaximumOutChannels` output channels.
+func thinConvApplies(_ g: ConvGeometry) -> Bool {
+    g.inHeight == 1 && g.kernelHeight == 1 && g.outHeight == 1 && g.strideWidth == 1 && g.groups == 1
+        && g.outChannels <= thinConvMaximumOutChannels
+}
+
+/// Output channels per register block of `thinConv1d`, and vectors of positions per block: 6 × 4 accumulators.
+private let thinRows = 6, thinVectors = 4
+
+/// Positions one task of `thinConv1d` covers (a multiple of a block's width).
+private var thinChunk: Int { 16 * thinVectors * vectorWidth }
+
+/// Floats of one padded input tile of `thinConv1d`: every input channel over a chunk and its taps' reach, rounded
+/// so a block's loads never leave it.
+private func thinTileFloats(_ g: ConvGeometry) -> Int {
+    g.inChannels * thinRowLength(g)
+}
+
+private func thinRowLength(_ g: ConvGeometry) -> Int {
+    min(thinChunk, roundUp(g.outWidth, thinVectors * vectorWidth)) + (g.kernelWidth - 1) * g.dilationWidth
+}
+
+/// Output channels rounded up to whole register blocks; the packed weights' row length.
+private func thinPaddedChannels(_ g: ConvGeometry) -> Int { roundUp(g.outChannels, thinRows) }
+
+private func roundUp(_ n: Int, _ step: Int) -> Int { (n + step - 1) / step * step }
+
+/// Scratch floats `thinConv1d` needs: the packed weights, then one padded input tile per thread.
+func thinConvScratchCount(_ g: ConvGeometry) -> Int {
+    g.inChannels * g.kernelWidth * thinPaddedChannels(g) + thinTileFloats(g) * kernelThreadCount
+}
+
+/// 1-D convolution with few output channels (`thinConvApplies`), computed directly: each block of 6 output
+/// channels × 4 vectors of positions is held in 24 accumulators while every tap `(c, k)` of every input channel
+/// adds one broadcast weight times four input vectors, read from a copy of the input in which the padding is
+/// zeros. Tasks of `thinChunk` positions of one batch item go to separate cores.
+///
+/// `input` `[batch, inChannels, 1, inWidth]`, `weight` `[outChannels, inChannels, 1, kernelWidth]`, `bias`
+/// `[outChannels]` or nil, `output` `[batch, outChannels, 1, outWidth]`; `scratch` holds `thinConvScratchCount(g)`
+/// floats. No argument may alias another.
+func thinConv1d(_ g: ConvGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+                bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>,
+                scratch: UnsafeMutablePointer<Float>) {
+    precondition(thinConvApplies(g), "not a thin 1-D convolution")
+    let taps = g.inChannels * g.kernelWidth, rows = thinPaddedChannels(g)
+    // packed[(c · kernelWidth + k) · rows + m] = weight[m][c][k], zero for the padding channels.
+    let packed = scratch
+    packed.update(repeating: 0, count: taps * rows)
+    for m in 0..<g.outChannels {
+        for tap in 0..<taps { packed[tap * rows + m] = weight[m * taps + tap] }
+    }
+    let chunks = (g.outWidth + thinChunk - 1) / thinChunk
+    let x = UncheckedSendable(input), w = UncheckedSendable(UnsafePointer(packed)), b = UncheckedSendable(bias)
+    let y = UncheckedSendable(output), tiles = UncheckedSendable(scratch + taps * rows)
+    let tileFloats = thinTileFloats(g)
+    parallelShares(g.batch * chunks, shares: kernelThreadCount) { share, tasks in
+        let tile = tiles.value + share * tileFloats
+        for task in tasks {
+            let (n, chunk) = task.quotientAndRemainder(dividingBy: chunks)
+            let positions = chunk * thinChunk ..< min(g.outWidth, (chunk + 1) * thinChunk)
+            thinConvChunk(g, n, positions, input: x.value, packed: w.value, bias: b.value, output: y.value,
+                          tile: tile)
+        }
+    }
+}
+
+/// Output positions `positions` of batch item `n`: pads the input they read into `tile`, then runs the register
+/// blocks over them.
+private func thinConvChunk(_ g: ConvGeometry, _ n: Int, _ positions: Range<Int>, input: UnsafePointer<Float>,
+                           packed: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+                           output: UnsafeMutablePointer<Float>, tile: UnsafeMutablePointer<Float>) {
+    let rowLength = thinRowLength(g), first = positions.lowerBound - g.padLeft
+    for c in 0..<g.inChannels {
+        let source = input + (n * g.inChannels + c) * g.inWidth, row = tile + c * rowLength
+        let inside = max(0, first) ..< min(g.inWidth, first + rowLength)
+        guard !inside.isEmpty else {
+            row.update(repeating: 0, count: rowLength)
+            continue
+        }
+        row.update(repeating: 0, count: inside.lowerBound - first)
+        (row + inside.lowerBound - first).update(from: source + inside.lowerBound, count: inside.count)
+        (row + inside.upperBound - first).update(repeating: 0, count: first + rowLength - inside.upperBound)
+    }
+    let rows = thinPaddedChannels(g), taps = g.inChannels * g.kernelWidth
+    let width = thinVectors * vectorWidth
+    var start = 0
+    while start < positions.count {
+        let count = min(width, positions.count - start)
+        var m = 0
+        while m < g.outChannels {
+            thinBlock(g, tile: tile + start, rowLength: rowLength, packed: packed + m, rows: rows, taps: taps,
+                      bias: bias, firstChannel: m,
+                      output: output + (n * g.outChannels) * g.outWidth + positions.lowerBound + start,
+                      count: count)
+            m += thinRows
+        }
+        start += width
+    }
+}
+
+/// One register block: output channels `firstChannel ..< firstChannel + 6` (those that exist) at `count ≤ 64`
+/// positions from `tile` (the first position's taps start there). `packed` points at the block's first channel
+/// in the packed weights.
+@inline(__always)
+private func thinBlock(_ g: ConvGeometry, tile: UnsafePointer<Float>, rowLength: Int, packed: UnsafePointer<Float>,
+                       rows: Int, taps: Int, bias: UnsafePointer<Float>?, firstChannel: Int,
+                       output: UnsafeMutablePointer<Float>, count: Int) {
+    let vw = vectorWidth
+    @inline(__always) func start(_ r: Int) -> FloatVector {
+        FloatVector(repeating: firstChannel + r < g.outChannels ? bias?[firstChannel + r] ?? 0 : 0)
+    }
+    var a0 = start(0), a1 = start(1), a2 = start(2), a3 = start(3), a4 = start(4), a5 = start(5)
+    var b0 = a0, b1 = a1, b2 = a2, b3 = a3, b4 = a4, b5 = a5
+    var c0 = a0, c1 = a1, c2 = a2, c3 = a3, c4 = a4, c5 = a5
+    var d0 = a0, d1 = a1, d2 = a2, d3 = a3, d4 = a4, d5 = a5
+    var tap = 0
+    for c in 0..<g.inChannels {
+        let row = tile + c * rowLength
+        for k in 0..<g.kernelWidth {
+            let p = UnsafeRawPointer(row + k * g.dilationWidth)
+            let x0 = p.loadUnaligned(as: FloatVector.self)
+            let x1 = p.loadUnaligned(fromByteOffset: 4 * vw, as: FloatVector.self)
+            let x2 = p.loadUnaligned(fromByteOffset: 8 * vw, as: FloatVector.self)
+            let x3 = p.loadUnaligned(fromByteOffset: 12 * vw, as: FloatVector.self)
+            let w = packed + tap * rows
+            var s = FloatVector(repeating: w[0])
+            a0 = multiplyAdd(x0, s, a0); b0 = multiplyAdd(x1, s, b0); c0 = multiplyAdd(x2, s, c0); d0 = multiplyAdd(x3, s, d0)
+            s = FloatVector(repeating: w[1])
+            a1 = multiplyAdd(x0, s, a1); b1 = multiplyAdd(x1, s, b1); c1 = multiplyAdd(x2, s, c1); d1 = multiplyAdd(x3, s, d1)
+            s = FloatVector(repeating: w[2])
+            a2 = multiplyAdd(x0, s, a2); b2 = multiplyAdd(x1, s, b2); c2 = multiplyAdd(x2, s, c2); d2 = multiplyAdd(x3, s, d2)
+            s = FloatVector(repeating: w[3])
+            a3 = multiplyAdd(x0, s, a3); b3 = multiplyAdd(x1, s, b3); c3 = multiplyAdd(x2, s, c3); d3 = multiplyAdd(x3, s, d3)
+            s = FloatVector(repeating: w[4])
+            a4 = multiplyAdd(x0, s, a4); b4 = multiplyAdd(x1, s, b4); c4 = multiplyAdd(x2, s, c4); d4 = multiplyAdd(x3, s, d4)
+            s = FloatVector(repeating: w[5])
+            a5 = multiplyAdd(x0, s, a5); b5 = multiplyAdd(x1, s, b5); c5 = multiplyAdd(x2, s, c5); d5 = multiplyAdd(x3, s, d5)
+            tap += 1
+        }
+    }
+    /// Stores one output channel's four vectors, only the `count` positions that exist.
+    @inline(__always) func store(_ r: Int, _ v0: FloatVector, _ v1: FloatVector, _ v2: FloatVector, _ v3: FloatVector) {
+        guard firstChannel + r < g.outChannels else { return }
+        let out = output + (firstChannel + r) * g.outWidth
+        @inline(__always) func put(_ v: FloatVector, _ part: Int) {
+            let lanes = min(vw, count - part * vw)
+            if lanes > 0 { VectorLanes(count: lanes).store(v, to: out + part * vw) }
+        }
+        put(v0, 0)
+        put(v1, 1)
+        put(v2, 2)
+        put(v3, 3)
+    }
+    store(0, a0, b0, c0, d0)
+    store(1, a1, b1, c1, d1)
+    store(2, a2, b2, c2, d2)
+    store(3, a3, b3, c3, d3)
+    store(4, a4, b4, c4, d4)
+    store(5, a5, b5, c5, d5)
+}
