@@ -38,6 +38,7 @@ public func projectedGroupNorm(_ x: UnsafePointer<Float>, weight: UnsafePointer<
                                epsilon: Float, then activation: GroupNormActivation = .identity,
                                plus residual: ScaledResidual? = nil, scratch: UnsafeMutablePointer<Float>) {
     precondition(activation != .glu || channels % 2 == 0, "GLU needs an even channel count")
+    guard batch > 0, spatial > 0, channels > 0 else { return }
     let columns = projectionTileColumns(channels: channels, spatial: spatial)
     let tiles = (spatial + columns - 1) / columns
     let outChannels = activation == .glu ? channels / 2 : channels

@@ -1,7 +1,8 @@
-/// True when `winogradConv3x3` can compute `g`: a 3×3 convolution with stride 1, no dilation, one group and
-/// "same" padding of 1, so that each 2×2 block of output comes from a 4×4 block of input.
+/// True when `winogradConv3x3` can compute `g`: a non-empty 3×3 convolution with stride 1, no dilation, one group
+/// and "same" padding of 1, so that each 2×2 block of output comes from a 4×4 block of input.
 public func winogradApplies(_ g: ConvGeometry) -> Bool {
-    g.kernelHeight == 3 && g.kernelWidth == 3 && g.strideHeight == 1 && g.strideWidth == 1
+    g.batch > 0 && g.inChannels > 0 && g.outChannels > 0 && g.outHeight > 0 && g.outWidth > 0
+        && g.kernelHeight == 3 && g.kernelWidth == 3 && g.strideHeight == 1 && g.strideWidth == 1
         && g.dilationHeight == 1 && g.dilationWidth == 1 && g.groups == 1 && g.padTop == 1 && g.padLeft == 1
         && g.outHeight == g.inHeight && g.outWidth == g.inWidth
 }
@@ -10,11 +11,9 @@ public func winogradApplies(_ g: ConvGeometry) -> Bool {
 /// `U[ξ][o][c]`, 16 × `outChannels` × `inChannels`, where `U[·][o][c]` is `G · w[o][c] · Gᵀ` (4 × 4) with
 /// `G = [[1, 0, 0], [½, ½, ½], [½, −½, ½], [0, 0, 1]]`, computed in double precision.
 public func winogradWeights(_ weight: UnsafePointer<Float>, outChannels: Int, inChannels: Int) -> [Float] {
-    let G: [[Double]] = [[1, 0, 0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0, 0, 1]]
-    // transform[ξ][3a + b] = G[p][a] · G[q][b] for ξ = 4p + q.
-    let transform: [[Double]] = (0..<16).map { xi in
-        let (p, q) = xi.quotientAndRemainder(dividingBy: 4)
-        return (0..<9).map { (k: Int) -> Double in G[p][k / 3] * G[q][k % 3] }
+    /// `G · (a, b, c)` for one column or row of three taps: `(a, (a + b + c) / 2, (a − b + c) / 2, c)`.
+    @inline(__always) func lift(_ a: Double, _ b: Double, _ c: Double) -> (Double, Double, Double, Double) {
+        (a, (a + b + c) / 2, (a - b + c) / 2, c)
     }
     let plane = outChannels * inChannels
     var u = [Float](repeating: 0, count: 16 * plane)
@@ -24,11 +23,22 @@ public func winogradWeights(_ weight: UnsafePointer<Float>, outChannels: Int, in
             for o in channels {
                 for c in 0..<inChannels {
                     let taps = w.value + (o * inChannels + c) * 9
-                    for xi in 0..<16 {
-                        var sum = 0.0
-                        for k in 0..<9 { sum += transform[xi][k] * Double(taps[k]) }
-                        out.value[xi * plane + o * inChannels + c] = Float(sum)
+                    @inline(__always) func tap(_ a: Int, _ b: Int) -> Double { Double(taps[a * 3 + b]) }
+                    // G · w, column by column: rows p = 0 ..< 4 of each of the three columns.
+                    let c0 = lift(tap(0, 0), tap(1, 0), tap(2, 0)), c1 = lift(tap(0, 1), tap(1, 1), tap(2, 1))
+                    let c2 = lift(tap(0, 2), tap(1, 2), tap(2, 2))
+                    // (G · w) · Gᵀ, row by row, stored at ξ = 4p + q.
+                    let at = out.value + o * inChannels + c
+                    @inline(__always) func store(_ p: Int, _ row: (Double, Double, Double, Double)) {
+                        at[(4 * p) * plane] = Float(row.0)
+                        at[(4 * p + 1) * plane] = Float(row.1)
+                        at[(4 * p + 2) * plane] = Float(row.2)
+                        at[(4 * p + 3) * plane] = Float(row.3)
                     }
+                    store(0, lift(c0.0, c1.0, c2.0))
+                    store(1, lift(c0.1, c1.1, c2.1))
+                    store(2, lift(c0.2, c1.2, c2.2))
+                    store(3, lift(c0.3, c1.3, c2.3))
                 }
             }
         }

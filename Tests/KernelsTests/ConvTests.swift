@@ -78,6 +78,10 @@ final class ConvTests: XCTestCase {
     }
 
     func testWinogradOnlyTakesSameSizedThreeByThreeConvolutions() {
+        XCTAssertFalse(winogradApplies(convGeometry(batch: 1, inChannels: 0, outChannels: 4, groups: 1, input: (8, 8),
+                                                    kernel: (3, 3), padBegin: (1, 1), padEnd: (1, 1))))
+        XCTAssertFalse(winogradApplies(convGeometry(batch: 1, inChannels: 4, outChannels: 4, groups: 1, input: (0, 8),
+                                                    kernel: (3, 3), padBegin: (1, 1), padEnd: (1, 1))))
         XCTAssertFalse(winogradApplies(convGeometry(batch: 1, inChannels: 4, outChannels: 4, groups: 1, input: (8, 8),
                                                     kernel: (3, 3), stride: (2, 2), padBegin: (1, 1), padEnd: (1, 1))))
         XCTAssertFalse(winogradApplies(convGeometry(batch: 1, inChannels: 4, outChannels: 4, groups: 2, input: (8, 8),

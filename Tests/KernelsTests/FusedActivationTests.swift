@@ -76,6 +76,10 @@ final class FusedActivationTests: XCTestCase {
             }
         }
         checkGroupNorm(batch: 4, channels: 64, spatial: 4_500, groups: 1, .glu, residual: true, projectedFrom: 4)
+        // Empty items write nothing and read nothing.
+        var none: [Float] = [], scratch: [Float] = []
+        projectedGroupNorm([], weight: [1, 2], bias: [0, 0], &none, batch: 3, inChannels: 1, channels: 2, spatial: 0,
+                           groups: 1, gamma: [1, 1], beta: [0, 0], epsilon: 1e-5, then: .glu, scratch: &scratch)
     }
 
     /// Runs `groupNorm` (or, with `projectedFrom`, `projectedGroupNorm` over a projection of that many channels)
