@@ -8,6 +8,10 @@ func projectionTileColumns(channels: Int, spatial: Int) -> Int {
 /// recomputes the projection of items larger than one tile, at `inChannels` multiply-adds per value.
 public let projectedGroupNormDepthLimit = 64
 
+/// Output channels up to which `projectedGroupNorm` is used: a tile holds every channel at least one vector
+/// wide, so this bounds its scratch (4 Mi floats per thread). HT-Demucs's residual branches widen to 96–768.
+public let projectedGroupNormChannelLimit = 1 << 18
+
 /// Scratch floats `projectedGroupNorm` needs: one projection tile per thread.
 public func projectedGroupNormScratchCount(channels: Int, spatial: Int) -> Int {
     channels * projectionTileColumns(channels: channels, spatial: spatial) * kernelThreadCount

@@ -4,10 +4,13 @@
 let thinConvMaximumOutChannels = 48
 
 /// True when `thinConv1d` computes `g`: a 1-D convolution (height 1) with stride 1, one group and at most
-/// `thinConvMaximumOutChannels` output channels.
+/// `thinConvMaximumOutChannels` output channels, whose taps reach at most `thinChunk` positions and whose padded
+/// input tile holds at most `unfoldTileBudget` floats (so its scratch stays as bounded as an im2col tile's).
 func thinConvApplies(_ g: ConvGeometry) -> Bool {
-    g.inHeight == 1 && g.kernelHeight == 1 && g.outHeight == 1 && g.strideWidth == 1 && g.groups == 1
-        && g.outChannels <= thinConvMaximumOutChannels
+    guard g.inHeight == 1 && g.kernelHeight == 1 && g.outHeight == 1 && g.strideWidth == 1 && g.groups == 1
+            && g.outChannels <= thinConvMaximumOutChannels && g.kernelWidth >= 1 else { return false }
+    let (reach, overflow) = (g.kernelWidth - 1).multipliedReportingOverflow(by: g.dilationWidth)
+    return !overflow && reach <= thinChunk && g.inChannels <= unfoldTileBudget / (2 * thinChunk)
 }
 
 /// Output channels per register block of `thinConv1d`, and vectors of positions per block: 6 × 4 accumulators.

@@ -1,11 +1,17 @@
 /// True when `winogradConv3x3` can compute `g`: a non-empty 3×3 convolution with stride 1, no dilation, one group
-/// and "same" padding of 1, so that each 2×2 block of output comes from a 4×4 block of input.
+/// and "same" padding of 1, so that each 2×2 block of output comes from a 4×4 block of input, whose one row of
+/// tiles fits `winogradRowFloats` (a block holds at least one row).
 public func winogradApplies(_ g: ConvGeometry) -> Bool {
     g.batch > 0 && g.inChannels > 0 && g.outChannels > 0 && g.outHeight > 0 && g.outWidth > 0
         && g.kernelHeight == 3 && g.kernelWidth == 3 && g.strideHeight == 1 && g.strideWidth == 1
         && g.dilationHeight == 1 && g.dilationWidth == 1 && g.groups == 1 && g.padTop == 1 && g.padLeft == 1
         && g.outHeight == g.inHeight && g.outWidth == g.inWidth
+        && (g.outWidth + 1) / 2 <= winogradRowFloats / 16 / (g.inChannels + g.outChannels)
 }
+
+/// The most floats one row of tiles may need per thread (transformed input and products): 8 Mi floats, 32 MiB.
+/// HT-Demucs's widest needs 3 Mi; wider shapes run as direct convolutions, whose scratch is bounded.
+let winogradRowFloats = 1 << 23
 
 /// The weights of a 3×3 convolution (`[outChannels, inChannels, 3, 3]`) transformed for `winogradConv3x3`:
 /// `U[ξ][o][c]`, 16 × `outChannels` × `inChannels`, where `U[·][o][c]` is `G · w[o][c] · Gᵀ` (4 × 4) with

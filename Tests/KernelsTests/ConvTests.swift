@@ -78,6 +78,9 @@ final class ConvTests: XCTestCase {
     }
 
     func testWinogradOnlyTakesSameSizedThreeByThreeConvolutions() {
+        // A row of tiles wider than its scratch bound (here 300 tiles × 16 × 4,096 channels) stays direct.
+        XCTAssertFalse(winogradApplies(convGeometry(batch: 1, inChannels: 2_048, outChannels: 2_048, groups: 1,
+                                                    input: (2, 600), kernel: (3, 3), padBegin: (1, 1), padEnd: (1, 1))))
         XCTAssertFalse(winogradApplies(convGeometry(batch: 1, inChannels: 0, outChannels: 4, groups: 1, input: (8, 8),
                                                     kernel: (3, 3), padBegin: (1, 1), padEnd: (1, 1))))
         XCTAssertFalse(winogradApplies(convGeometry(batch: 1, inChannels: 4, outChannels: 4, groups: 1, input: (0, 8),
@@ -172,6 +175,14 @@ final class ConvTests: XCTestCase {
             XCTAssertTrue(thinConvApplies(g), "\(g)")
             check(g, bias: i % 2 == 0, seed: 40 + UInt64(i))
         }
+        // Taps reaching further than a task, or too many input channels for a bounded padded tile, go through
+        // the gemm path (and still compute right).
+        let farReaching = convGeometry(batch: 1, inChannels: 2, outChannels: 4, groups: 1, input: (1, 5_000),
+                                       kernel: (1, 3), dilation: (1, 2_000), padBegin: (0, 2_000), padEnd: (0, 2_000))
+        XCTAssertFalse(thinConvApplies(farReaching))
+        check(farReaching, bias: true, seed: 48)
+        XCTAssertFalse(thinConvApplies(convGeometry(batch: 1, inChannels: 5_000, outChannels: 4, groups: 1,
+                                                    input: (1, 10), kernel: (1, 3))))
     }
 
     func testManySmallBatchItemsInParallel() {

@@ -4,7 +4,8 @@ import Kernels
 /// the convolution's output is never written: HT-Demucs's residual branches widen a few channels to many
 /// (`Conv 1×1 → GroupNorm → GLU → LayerScale → + skip`). Only convolutions with a bias, one group and at most
 /// `projectedGroupNormDepthLimit` input channels qualify, where computing the projection again costs less than
-/// writing it out and reading it back. Runs after `fuseGroupNormResiduals`.
+/// writing it out and reading it back, and at most `projectedGroupNormChannelLimit` output channels (a tile
+/// holds every channel). Runs after `fuseGroupNormResiduals`.
 @discardableResult
 func fuseProjectedGroupNorm(_ graph: inout Graph) -> Int {
     let readers = Readers(graph)
@@ -15,6 +16,7 @@ func fuseProjectedGroupNorm(_ graph: inout Graph) -> Int {
         guard case let .groupNorm(groups, epsilon, activation, residual) = norm.op,
               let convIndex = producer[norm.inputs[0]], case .conv(let g) = graph.nodes[convIndex].op,
               g.isPointwise, g.groups == 1, g.inChannels <= projectedGroupNormDepthLimit,
+              g.outChannels <= projectedGroupNormChannelLimit,
               graph.nodes[convIndex].inputs.count == 3, readers.sole(norm.inputs[0]) == index else { continue }
         graph.nodes[index].op = .projectedGroupNorm(groups: groups, epsilon: epsilon, then: activation,
                                                     plusScaledResidual: residual)
