@@ -77,24 +77,22 @@ final class ConvTests: XCTestCase {
         check(blocks, bias: true, seed: 77, winograd: true)
     }
 
+    /// Refused: a row of tiles wider than its scratch bound (300 tiles × 16 × 4,096 channels), no input
+    /// channels, an empty plane, stride 2, groups, no padding, a 3×1 kernel, dilation 2.
     func testWinogradOnlyTakesSameSizedThreeByThreeConvolutions() {
-        // A row of tiles wider than its scratch bound (here 300 tiles × 16 × 4,096 channels) stays direct.
-        XCTAssertFalse(winogradApplies(convGeometry(batch: 1, inChannels: 2_048, outChannels: 2_048, groups: 1,
-                                                    input: (2, 600), kernel: (3, 3), padBegin: (1, 1), padEnd: (1, 1))))
-        XCTAssertFalse(winogradApplies(convGeometry(batch: 1, inChannels: 0, outChannels: 4, groups: 1, input: (8, 8),
-                                                    kernel: (3, 3), padBegin: (1, 1), padEnd: (1, 1))))
-        XCTAssertFalse(winogradApplies(convGeometry(batch: 1, inChannels: 4, outChannels: 4, groups: 1, input: (0, 8),
-                                                    kernel: (3, 3), padBegin: (1, 1), padEnd: (1, 1))))
-        XCTAssertFalse(winogradApplies(convGeometry(batch: 1, inChannels: 4, outChannels: 4, groups: 1, input: (8, 8),
-                                                    kernel: (3, 3), stride: (2, 2), padBegin: (1, 1), padEnd: (1, 1))))
-        XCTAssertFalse(winogradApplies(convGeometry(batch: 1, inChannels: 4, outChannels: 4, groups: 2, input: (8, 8),
-                                                    kernel: (3, 3), padBegin: (1, 1), padEnd: (1, 1))))
-        XCTAssertFalse(winogradApplies(convGeometry(batch: 1, inChannels: 4, outChannels: 4, groups: 1, input: (8, 8),
-                                                    kernel: (3, 3), padBegin: (0, 0), padEnd: (0, 0))))
-        XCTAssertFalse(winogradApplies(convGeometry(batch: 1, inChannels: 4, outChannels: 4, groups: 1, input: (8, 8),
-                                                    kernel: (3, 1), padBegin: (1, 0), padEnd: (1, 0))))
-        XCTAssertFalse(winogradApplies(convGeometry(batch: 1, inChannels: 4, outChannels: 4, groups: 1, input: (8, 8),
-                                                    kernel: (3, 3), dilation: (2, 2), padBegin: (2, 2), padEnd: (2, 2))))
+        func geometry(channels: (Int, Int) = (4, 4), groups: Int = 1, input: (Int, Int) = (8, 8),
+                      kernel: (Int, Int) = (3, 3), stride: (Int, Int) = (1, 1), dilation: (Int, Int) = (1, 1),
+                      pad: (Int, Int) = (1, 1)) -> ConvGeometry {
+            convGeometry(batch: 1, inChannels: channels.0, outChannels: channels.1, groups: groups, input: input,
+                         kernel: kernel, stride: stride, dilation: dilation, padBegin: pad, padEnd: pad)
+        }
+        let refused = [
+            geometry(channels: (2_048, 2_048), input: (2, 600)), geometry(channels: (0, 4)), geometry(input: (0, 8)),
+            geometry(stride: (2, 2)), geometry(groups: 2), geometry(pad: (0, 0)),
+            geometry(kernel: (3, 1), pad: (1, 0)), geometry(dilation: (2, 2), pad: (2, 2)),
+        ]
+        for g in refused { XCTAssertFalse(winogradApplies(g), "\(g)") }
+        XCTAssertTrue(winogradApplies(geometry()))
     }
 
     func testGroupsBatchStridesDilationsAndUnevenPads() {
