@@ -128,9 +128,7 @@ func writeNormalisedChannel(_ activation: GroupNormActivation, _ source: (Unsafe
                             count: Int, residual: (UnsafePointer<Float>, Float)?) {
     precondition(activation != .glu || gate != nil, "GLU needs its gate row")
     let (row, map) = source
-    var i = 0
-    while i < count {
-        let lanes = VectorLanes(count: min(vectorWidth, count - i))
+    forEachLane(count) { i, lanes in
         var v = map.apply(lanes.load(row + i))
         switch activation {
         case .identity: break
@@ -139,6 +137,5 @@ func writeNormalisedChannel(_ activation: GroupNormActivation, _ source: (Unsafe
         }
         if let (values, scale) = residual { v = v * scale + lanes.load(values + i) }
         lanes.store(v, to: out + i)
-        i += vectorWidth
     }
 }

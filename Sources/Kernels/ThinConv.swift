@@ -79,26 +79,23 @@ private func thinConvChunk(_ g: ConvGeometry, _ n: Int, _ positions: Range<Int>,
                            packed: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
                            output: UnsafeMutablePointer<Float>, tile: UnsafeMutablePointer<Float>) {
     let rowLength = thinRowLength(g), first = positions.lowerBound - g.padLeft
+    // The input positions `first ..< first + rowLength` of each channel, zeros outside the input.
+    let inside = inRangeTaps(first: first, stride: 1, count: rowLength, limit: g.inWidth)
     for c in 0..<g.inChannels {
-        let source = input + (n * g.inChannels + c) * g.inWidth, row = tile + c * rowLength
-        let inside = max(0, first) ..< min(g.inWidth, first + rowLength)
-        guard !inside.isEmpty else {
-            row.update(repeating: 0, count: rowLength)
-            continue
-        }
-        row.update(repeating: 0, count: inside.lowerBound - first)
-        (row + inside.lowerBound - first).update(from: source + inside.lowerBound, count: inside.count)
-        (row + inside.upperBound - first).update(repeating: 0, count: first + rowLength - inside.upperBound)
+        let source = input + (n * g.inChannels + c) * g.inWidth + first, row = tile + c * rowLength
+        row.update(repeating: 0, count: inside.lowerBound)
+        (row + inside.lowerBound).update(from: source + inside.lowerBound, count: inside.count)
+        (row + inside.upperBound).update(repeating: 0, count: rowLength - inside.upperBound)
     }
-    let rows = thinPaddedChannels(g), taps = g.inChannels * g.kernelWidth
+    let rows = thinPaddedChannels(g)
     let width = thinVectors * vectorWidth
     var start = 0
     while start < positions.count {
         let count = min(width, positions.count - start)
         var m = 0
         while m < g.outChannels {
-            thinBlock(g, tile: tile + start, rowLength: rowLength, packed: packed + m, rows: rows, taps: taps,
-                      bias: bias, firstChannel: m,
+            thinBlock(g, tile: tile + start, rowLength: rowLength, packed: packed + m, rows: rows, bias: bias,
+                      firstChannel: m,
                       output: output + (n * g.outChannels) * g.outWidth + positions.lowerBound + start,
                       count: count)
             m += thinRows
@@ -112,7 +109,7 @@ private func thinConvChunk(_ g: ConvGeometry, _ n: Int, _ positions: Range<Int>,
 /// in the packed weights.
 @inline(__always)
 private func thinBlock(_ g: ConvGeometry, tile: UnsafePointer<Float>, rowLength: Int, packed: UnsafePointer<Float>,
-                       rows: Int, taps: Int, bias: UnsafePointer<Float>?, firstChannel: Int,
+                       rows: Int, bias: UnsafePointer<Float>?, firstChannel: Int,
                        output: UnsafeMutablePointer<Float>, count: Int) {
     let vw = vectorWidth
     @inline(__always) func start(_ r: Int) -> FloatVector {

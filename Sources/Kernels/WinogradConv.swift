@@ -6,7 +6,12 @@ public func winogradApplies(_ g: ConvGeometry) -> Bool {
         && g.kernelHeight == 3 && g.kernelWidth == 3 && g.strideHeight == 1 && g.strideWidth == 1
         && g.dilationHeight == 1 && g.dilationWidth == 1 && g.groups == 1 && g.padTop == 1 && g.padLeft == 1
         && g.outHeight == g.inHeight && g.outWidth == g.inWidth
-        && (g.outWidth + 1) / 2 <= winogradRowFloats / 16 / (g.inChannels + g.outChannels)
+        && winogradTiles(g).columns <= winogradRowFloats / 16 / (g.inChannels + g.outChannels)
+}
+
+/// 2×2 output tiles across a row of `g`'s output, and rows of tiles.
+private func winogradTiles(_ g: ConvGeometry) -> (columns: Int, rows: Int) {
+    ((g.outWidth + 1) / 2, (g.outHeight + 1) / 2)
 }
 
 /// The most floats one row of tiles may need per thread (transformed input and products): 8 Mi floats, 32 MiB.
@@ -59,8 +64,8 @@ let winogradBlockFloats = 1 << 21
 
 /// Rows of 2×2 output tiles per block of `winogradConv3x3`.
 private func winogradBlockRows(_ g: ConvGeometry) -> Int {
-    let tileColumns = (g.outWidth + 1) / 2
-    return max(1, min((g.outHeight + 1) / 2, winogradBlockFloats / (16 * (g.inChannels + g.outChannels) * tileColumns)))
+    let (columns, rows) = winogradTiles(g)
+    return max(1, min(rows, winogradBlockFloats / (16 * (g.inChannels + g.outChannels) * columns)))
 }
 
 /// Scratch floats `winogradConv3x3` needs for `g`: one block of transformed input and of products per thread,
@@ -70,9 +75,8 @@ public func winogradScratchCount(_ g: ConvGeometry) -> Int {
 }
 
 private func winogradThreadFloats(_ g: ConvGeometry) -> Int {
-    let tileColumns = (g.outWidth + 1) / 2
-    let tiles = winogradBlockRows(g) * tileColumns
-    return 16 * (g.inChannels + g.outChannels) * tiles + 8 * (tileColumns + 1)
+    let columns = winogradTiles(g).columns
+    return 16 * (g.inChannels + g.outChannels) * winogradBlockRows(g) * columns + 8 * (columns + 1)
 }
 
 /// 3×3 convolution (stride 1, padding 1, one group: `winogradApplies`) by Winograd's F(2×2, 3×3): each 2×2
@@ -89,7 +93,7 @@ public func winogradConv3x3(_ g: ConvGeometry, input: UnsafePointer<Float>, tran
                             bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>,
                             scratch: UnsafeMutablePointer<Float>) {
     precondition(winogradApplies(g), "not a 3×3, stride 1, padding 1 convolution")
-    let tileColumns = (g.outWidth + 1) / 2, tileRows = (g.outHeight + 1) / 2
+    let (tileColumns, tileRows) = winogradTiles(g)
     let blockRows = winogradBlockRows(g), blocks = (tileRows + blockRows - 1) / blockRows
     let threadFloats = winogradThreadFloats(g)
     let x = UncheckedSendable(input), u = UncheckedSendable(transformedWeight), b = UncheckedSendable(bias)
