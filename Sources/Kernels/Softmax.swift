@@ -29,14 +29,13 @@ public func softmax(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
 /// Softmax of one contiguous row; `x` and `y` may alias.
 @inline(__always)
 func softmaxRow(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, length: Int) {
-    let scale = 1 / exponentiateRow(x, y, length: length)
+    let scale = 1 / exponentiateRow(x, y, length: length, maximum: rowMaximum(x, length: length))
     for k in 0..<length { y[k] *= scale }
 }
 
-/// The unnormalised softmax of one contiguous row: `y[k] = e^(x[k] − max x)`; returns `Σ y[k]`. `x` and `y` may
-/// alias.
+/// The largest of `length ≥ 1` contiguous floats.
 @inline(__always)
-func exponentiateRow(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, length: Int) -> Float {
+func rowMaximum(_ x: UnsafePointer<Float>, length: Int) -> Float {
     var maxima = FloatVector(repeating: -.infinity)
     var j = 0
     while j + vectorWidth <= length {
@@ -48,11 +47,19 @@ func exponentiateRow(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>
         maximum = max(maximum, x[j])
         j += 1
     }
+    return maximum
+}
+
+/// The unnormalised softmax of one contiguous row whose largest value is `maximum`: `y[k] = e^(x[k] − maximum)`;
+/// returns `Σ y[k]`. `x` and `y` may alias.
+@inline(__always)
+func exponentiateRow(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, length: Int,
+                     maximum: Float) -> Float {
     let shift = FloatVector(repeating: maximum)
     var sums = FloatVector()
-    j = 0
+    var j = 0
     while j + vectorWidth <= length {
-        let e = vectorExp(UnsafeRawPointer(x + j).loadUnaligned(as: FloatVector.self) - shift)
+        let e = vectorExpNormal(UnsafeRawPointer(x + j).loadUnaligned(as: FloatVector.self) - shift)
         UnsafeMutableRawPointer(y + j).storeBytes(of: e, as: FloatVector.self)
         sums += e
         j += vectorWidth

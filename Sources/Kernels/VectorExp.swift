@@ -34,6 +34,31 @@ public func vectorExp(_ x: FloatVector) -> FloatVector {
     return p * low * high
 }
 
+/// `e^x` for the arguments of a softmax (`x ≤ 0`, any `x ≤ 88.37`), when results below the normal range do not
+/// matter: `vectorExp`'s reduction and polynomial (≤ 2 ulp), but arguments below −87 give e^−87 (1.6e-38)
+/// instead of a smaller subnormal or 0, and the power of two is built by one shift of `n`'s bits, not in two
+/// halves. A softmax's terms add to at least 1, so terms below 1e-38 cannot change it.
+@_transparent
+public func vectorExpNormal(_ x: FloatVector) -> FloatVector {
+    let clamped = lanewiseMax(x, FloatVector(repeating: -87))
+    // n = round(x / ln 2) by the 1.5 · 2^23 trick: the low bits of `shifted` hold n, so shifting them into the
+    // exponent field and adding the bias builds 2^n (n ≥ −126 after the clamp).
+    let magic = FloatVector(repeating: 12_582_912)
+    let shifted = multiplyAdd(clamped, 1.442_695_04, magic)
+    let n = shifted - magic
+    var r = multiplyAdd(n, -0.693_359_375, clamped)
+    r = multiplyAdd(n, 2.121_944_4e-4, r)
+    var p = FloatVector(repeating: 1.987_569_15e-4)
+    p = multiplyAdd(p, r, 1.398_199_95e-3)
+    p = multiplyAdd(p, r, 8.333_451_9e-3)
+    p = multiplyAdd(p, r, 4.166_579_59e-2)
+    p = multiplyAdd(p, r, 1.666_666_55e-1)
+    p = multiplyAdd(p, r, 5.000_000_12e-1)
+    p = multiplyAdd(p, r * r, r + 1)
+    let power = (unsafeBitCast(shifted, to: Int32Vector.self) &<< 23) &+ Int32Vector(repeating: 127 << 23)
+    return p * unsafeBitCast(power, to: FloatVector.self)
+}
+
 /// `a · b + c` in each lane: one fused multiply-add (a single rounding) where the build targets hardware that has
 /// it (AArch64; x86-64 built with `FUSED_MULTIPLY_ADD`, see Package.swift), a multiply and an add elsewhere, where
 /// `addingProduct` would be a library call per lane.

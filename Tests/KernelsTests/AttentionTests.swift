@@ -66,4 +66,24 @@ final class AttentionTests: XCTestCase {
             }
         }
     }
+
+    /// Scores far below zero, over a key count that leaves the last register block's panel partly padding: the
+    /// padding's zero scores must not become the row's maximum (every real weight would underflow to 0 then).
+    func testScoresFarBelowZeroIgnoreThePadding() {
+        let queries = 7, keys = 70, depth = 3, valueDepth = 2
+        let q = [Float](repeating: 1, count: queries * depth)
+        // Key j scores −300 − j/10 against every query (three depths of −100 − j/30); values are j and 1.
+        let kT = (0..<depth).flatMap { _ in (0..<keys).map { -100 - Float($0) / 30 } }
+        let v = (0..<keys).flatMap { [Float($0), Float(1)] }
+        var out = [Float](repeating: .nan, count: queries * valueDepth)
+        var scratch = [Float](repeating: .nan, count: attentionScratchCount(keys: keys, depth: depth, valueDepth: valueDepth))
+        attention(q: q, k: kT, v: v, out: &out, batch: 1, queries: queries, keys: keys, depth: depth,
+                  valueDepth: valueDepth, scratch: &scratch)
+        let weights = (0..<keys).map { Foundation.exp(-Double($0) / 10) }
+        let expected = zip(weights, 0...).reduce(0.0) { $0 + $1.0 * Double($1.1) } / weights.reduce(0, +)
+        for i in 0..<queries {
+            XCTAssertEqual(Double(out[i * valueDepth]), expected, accuracy: 1e-5)
+            XCTAssertEqual(out[i * valueDepth + 1], 1, accuracy: 1e-6)
+        }
+    }
 }

@@ -5,12 +5,28 @@ import XCTest
 /// `vectorExp` against double-precision `exp` over its whole range, and the kernels built on it.
 final class VectorExpTests: XCTestCase {
     func testVectorExpIsWithinTwoUlpAcrossItsRange() {
+        XCTAssertLessThanOrEqual(worstUlpError(vectorExp, from: -87), 2.0)
+    }
+
+    func testVectorExpNormalIsWithinTwoUlpAcrossTheNormalRange() {
+        XCTAssertLessThanOrEqual(worstUlpError(vectorExpNormal, from: -87), 2.0)
+    }
+
+    func testVectorExpNormalStopsAtTheBottomOfTheNormalRange() {
+        for x: Float in [-87.5, -100, -1e30, -.infinity] {
+            XCTAssertEqual(vectorExpNormal(FloatVector(repeating: x))[1], vectorExp(FloatVector(repeating: -87))[1])
+        }
+        XCTAssertTrue(vectorExpNormal(FloatVector(repeating: -87))[0].isNormal)
+    }
+
+    /// The largest error of `f` against double-precision `exp`, in ulp of the exact result, from `start` to 88.3.
+    private func worstUlpError(_ f: (FloatVector) -> FloatVector, from start: Float) -> Double {
         var worst = 0.0
-        var x: Float = -87
+        var x = start
         while x < 88.3 {
             var v = FloatVector()
             for lane in 0..<vectorWidth { v[lane] = x + Float(lane) * 0.000_37 }
-            let r = vectorExp(v)
+            let r = f(v)
             for lane in 0..<vectorWidth {
                 let exact = Foundation.exp(Double(v[lane]))
                 let ulp = Double(Float(exact).ulp)
@@ -18,7 +34,7 @@ final class VectorExpTests: XCTestCase {
             }
             x += 0.0131
         }
-        XCTAssertLessThanOrEqual(worst, 2.0, "worst error in ulp")
+        return worst
     }
 
     func testVectorExpUnderflowsToZeroAndClampsAbove() {

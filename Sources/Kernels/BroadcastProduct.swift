@@ -1,0 +1,68 @@
+/// Rows of `A` one `broadcastProductBlock` computes, and vectors of `B`'s columns: 6 × 4 accumulators, which
+/// with four loaded vectors of `B` and one broadcast leave a register spare on AVX-512 (32 registers) and on
+/// NEON; AVX2's 16 registers spill some.
+let broadcastRows = 6, broadcastVectors = 4
+
+/// Columns of `B` one `broadcastProductBlock` computes.
+var broadcastWidth: Int { broadcastVectors * vectorWidth }
+
+/// A register block of the product `A · B`: for the `rows ≤ 6` rows of `A` at `a` (row stride `lda`) and the
+/// `broadcastWidth` columns of `B` at `b` (row stride `ldb`), `C[r][·] = Σ_{t < depth} A[r][t] · B[t][·]`, each
+/// `A[r][t]` broadcast against four vectors of `B`'s row `t`. Calls `store(r, c0, c1, c2, c3)` with row `r`'s four
+/// vectors of `C`, for `r < rows`.
+///
+/// Reads `rows` rows of `depth` floats from `a` and `depth` rows of `broadcastWidth` floats from `b`; writes
+/// nothing itself.
+@inline(__always)
+func broadcastProductBlock(a: UnsafePointer<Float>, lda: Int, rows: Int, b: UnsafePointer<Float>, ldb: Int,
+                           depth: Int,
+                           store: (_ row: Int, FloatVector, FloatVector, FloatVector, FloatVector) -> Void) {
+    let vw = vectorWidth
+    // Missing rows repeat the last one; their sums are computed and dropped.
+    let a0 = a, a1 = a + min(1, rows - 1) * lda, a2 = a + min(2, rows - 1) * lda
+    let a3 = a + min(3, rows - 1) * lda, a4 = a + min(4, rows - 1) * lda, a5 = a + min(5, rows - 1) * lda
+    var c00 = FloatVector(), c01 = c00, c02 = c00, c03 = c00, c10 = c00, c11 = c00, c12 = c00, c13 = c00
+    var c20 = c00, c21 = c00, c22 = c00, c23 = c00, c30 = c00, c31 = c00, c32 = c00, c33 = c00
+    var c40 = c00, c41 = c00, c42 = c00, c43 = c00, c50 = c00, c51 = c00, c52 = c00, c53 = c00
+    var row = UnsafeRawPointer(b)
+    for t in 0..<depth {
+        let b0 = row.loadUnaligned(as: FloatVector.self)
+        let b1 = row.loadUnaligned(fromByteOffset: 4 * vw, as: FloatVector.self)
+        let b2 = row.loadUnaligned(fromByteOffset: 8 * vw, as: FloatVector.self)
+        let b3 = row.loadUnaligned(fromByteOffset: 12 * vw, as: FloatVector.self)
+        var s = FloatVector(repeating: a0[t])
+        c00 = multiplyAdd(b0, s, c00); c01 = multiplyAdd(b1, s, c01); c02 = multiplyAdd(b2, s, c02); c03 = multiplyAdd(b3, s, c03)
+        s = FloatVector(repeating: a1[t])
+        c10 = multiplyAdd(b0, s, c10); c11 = multiplyAdd(b1, s, c11); c12 = multiplyAdd(b2, s, c12); c13 = multiplyAdd(b3, s, c13)
+        s = FloatVector(repeating: a2[t])
+        c20 = multiplyAdd(b0, s, c20); c21 = multiplyAdd(b1, s, c21); c22 = multiplyAdd(b2, s, c22); c23 = multiplyAdd(b3, s, c23)
+        s = FloatVector(repeating: a3[t])
+        c30 = multiplyAdd(b0, s, c30); c31 = multiplyAdd(b1, s, c31); c32 = multiplyAdd(b2, s, c32); c33 = multiplyAdd(b3, s, c33)
+        s = FloatVector(repeating: a4[t])
+        c40 = multiplyAdd(b0, s, c40); c41 = multiplyAdd(b1, s, c41); c42 = multiplyAdd(b2, s, c42); c43 = multiplyAdd(b3, s, c43)
+        s = FloatVector(repeating: a5[t])
+        c50 = multiplyAdd(b0, s, c50); c51 = multiplyAdd(b1, s, c51); c52 = multiplyAdd(b2, s, c52); c53 = multiplyAdd(b3, s, c53)
+        row += ldb * MemoryLayout<Float>.stride
+    }
+    store(0, c00, c01, c02, c03)
+    if rows > 1 { store(1, c10, c11, c12, c13) }
+    if rows > 2 { store(2, c20, c21, c22, c23) }
+    if rows > 3 { store(3, c30, c31, c32, c33) }
+    if rows > 4 { store(4, c40, c41, c42, c43) }
+    if rows > 5 { store(5, c50, c51, c52, c53) }
+}
+
+/// Stores the first `count ≤ broadcastWidth` floats of four consecutive vectors at `p` (a register block's row).
+@inline(__always)
+func storePrefix(_ v0: FloatVector, _ v1: FloatVector, _ v2: FloatVector, _ v3: FloatVector,
+                 to p: UnsafeMutablePointer<Float>, count: Int) {
+    let vw = vectorWidth
+    @inline(__always) func put(_ v: FloatVector, _ part: Int) {
+        let lanes = min(vw, count - part * vw)
+        if lanes > 0 { VectorLanes(count: lanes).store(v, to: p + part * vw) }
+    }
+    put(v0, 0)
+    put(v1, 1)
+    put(v2, 2)
+    put(v3, 3)
+}
