@@ -73,28 +73,35 @@ func thinConv1d(_ g: ConvGeometry, input: UnsafePointer<Float>, weight: UnsafePo
     }
 }
 
-/// Output positions `positions` of batch item `n`: pads the input they read into `tile`, then runs the register
-/// blocks over them.
+/// Output positions `positions` of batch item `n`: reads the input in place when every position the register
+/// blocks load lies inside it, else pads the input they read into `tile`; then runs the register blocks.
 private func thinConvChunk(_ g: ConvGeometry, _ n: Int, _ positions: Range<Int>, input: UnsafePointer<Float>,
                            packed: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
                            output: UnsafeMutablePointer<Float>, tile: UnsafeMutablePointer<Float>) {
     let rowLength = thinRowLength(g), first = positions.lowerBound - g.padLeft
     // The input positions `first ..< first + rowLength` of each channel, zeros outside the input.
     let inside = inRangeTaps(first: first, stride: 1, count: rowLength, limit: g.inWidth)
-    for c in 0..<g.inChannels {
-        let source = input + (n * g.inChannels + c) * g.inWidth + first, row = tile + c * rowLength
-        row.update(repeating: 0, count: inside.lowerBound)
-        (row + inside.lowerBound).update(from: source + inside.lowerBound, count: inside.count)
-        (row + inside.upperBound).update(repeating: 0, count: rowLength - inside.upperBound)
+    let items = input + n * g.inChannels * g.inWidth + first
+    var rows = UnsafePointer(tile), rowStride = rowLength
+    if inside == 0..<rowLength {
+        (rows, rowStride) = (items, g.inWidth)
+    } else {
+        for c in 0..<g.inChannels {
+            let source = items + c * g.inWidth, row = tile + c * rowLength
+            row.update(repeating: 0, count: inside.lowerBound)
+            (row + inside.lowerBound).update(from: source + inside.lowerBound, count: inside.count)
+            (row + inside.upperBound).update(repeating: 0, count: rowLength - inside.upperBound)
+        }
     }
-    let rows = thinPaddedChannels(g)
+    let paddedChannels = thinPaddedChannels(g)
     let width = thinVectors * vectorWidth
     var start = 0
     while start < positions.count {
         let count = min(width, positions.count - start)
         var m = 0
         while m < g.outChannels {
-            thinBlock(g, tile: tile + start, rowLength: rowLength, packed: packed + m, rows: rows, bias: bias,
+            thinBlock(g, rows: rows + start, rowStride: rowStride, packed: packed + m, paddedChannels: paddedChannels,
+                      bias: bias,
                       firstChannel: m,
                       output: output + (n * g.outChannels) * g.outWidth + positions.lowerBound + start,
                       count: count)
@@ -105,11 +112,11 @@ private func thinConvChunk(_ g: ConvGeometry, _ n: Int, _ positions: Range<Int>,
 }
 
 /// One register block: output channels `firstChannel ..< firstChannel + 6` (those that exist) at `count ≤ 64`
-/// positions from `tile` (the first position's taps start there). `packed` points at the block's first channel
-/// in the packed weights.
+/// positions, whose taps start at `rows` in each input channel's row (`rowStride` apart). `packed` points at the
+/// block's first channel in the packed weights.
 @inline(__always)
-private func thinBlock(_ g: ConvGeometry, tile: UnsafePointer<Float>, rowLength: Int, packed: UnsafePointer<Float>,
-                       rows: Int, bias: UnsafePointer<Float>?, firstChannel: Int,
+private func thinBlock(_ g: ConvGeometry, rows: UnsafePointer<Float>, rowStride: Int, packed: UnsafePointer<Float>,
+                       paddedChannels: Int, bias: UnsafePointer<Float>?, firstChannel: Int,
                        output: UnsafeMutablePointer<Float>, count: Int) {
     let vw = vectorWidth
     @inline(__always) func start(_ r: Int) -> FloatVector {
@@ -121,14 +128,14 @@ private func thinBlock(_ g: ConvGeometry, tile: UnsafePointer<Float>, rowLength:
     var d0 = a0, d1 = a1, d2 = a2, d3 = a3, d4 = a4, d5 = a5
     var tap = 0
     for c in 0..<g.inChannels {
-        let row = tile + c * rowLength
+        let row = rows + c * rowStride
         for k in 0..<g.kernelWidth {
             let p = UnsafeRawPointer(row + k * g.dilationWidth)
             let x0 = p.loadUnaligned(as: FloatVector.self)
             let x1 = p.loadUnaligned(fromByteOffset: 4 * vw, as: FloatVector.self)
             let x2 = p.loadUnaligned(fromByteOffset: 8 * vw, as: FloatVector.self)
             let x3 = p.loadUnaligned(fromByteOffset: 12 * vw, as: FloatVector.self)
-            let w = packed + tap * rows
+            let w = packed + tap * paddedChannels
             var s = FloatVector(repeating: w[0])
             a0 = multiplyAdd(x0, s, a0); b0 = multiplyAdd(x1, s, b0); c0 = multiplyAdd(x2, s, c0); d0 = multiplyAdd(x3, s, d0)
             s = FloatVector(repeating: w[1])
