@@ -34,6 +34,10 @@ public enum Op: Sendable {
     /// A `Conv` (`analysis`) or `ConvTranspose` (synthesis) whose weights are a windowed DFT basis, computed
     /// with FFTs; made by `replaceSpectralConvolutions`, never by lowering. Input: x.
     case spectral(SpectralBasis, analysis: Bool, ConvGeometry)
+    /// The sum of several spectral syntheses that share one window and geometry (the export's iSTFT adds the
+    /// syntheses of its real and imaginary halves), computed with one inverse FFT per frame for all of them; made
+    /// by `sumSpectralSyntheses`. Inputs: one `z` per basis; the geometry is the first synthesis's.
+    case spectralSynthesisSum([SpectralBasis], ConvGeometry)
     /// ONNX `MatMul` with rank ≥ 2 operands after 1-D promotion: a is `aBatch + [m, k]`, b is `bBatch + [k, n]`.
     case matMul(aBatch: [Int], bBatch: [Int], m: Int, k: Int, n: Int)
     /// `a · w + bias` for a single weight matrix, made by `fuseLinear`. Inputs: a `[rows, k]` (any batch axes
@@ -117,6 +121,7 @@ public enum Op: Sendable {
         case .convTranspose: "ConvTranspose"
         case .winogradConv: "Conv.Winograd"
         case .spectral(_, let analysis, _): analysis ? "Spectral.STFT" : "Spectral.iSTFT"
+        case .spectralSynthesisSum(let bases, _): "Spectral.iSTFT×\(bases.count)"
         case .matMul: "MatMul"
         case .linear: "Linear"
         case .scaledAdd: "ScaledAdd"

@@ -63,6 +63,7 @@ public final class Session: @unchecked Sendable {
         var builder = try GraphBuilder(model: model)
         var (graph, statistics) = try builder.build(inputShapes: inputShapes)
         replaceSpectralConvolutions(&graph)
+        sumSpectralSyntheses(&graph)
         useWinogradConvolutions(&graph)
         fuseAttention(&graph)
         fuseHeadTransposes(&graph)

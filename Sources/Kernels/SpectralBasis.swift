@@ -74,18 +74,21 @@ public func spectralAnalysis(_ basis: SpectralBasis, x: UnsafePointer<Float>, ba
     }
 }
 
-/// `ConvTranspose1d(z, W, stride, padding)` for a spectral basis `W` with one output channel: every input frame
-/// `f` adds `Σ_k z[b][k][f] · W[k][n]` at output position `f · stride − padLeft + n` (positions outside the
-/// output are dropped). `out` is overwritten.
+/// The sum of `ConvTranspose1d(z[i], W[i], stride, padding)` over spectral bases `W[i]` that share one window,
+/// each with one output channel: every input frame `f` adds `Σ_i Σ_k z[i][b][k][f] · W[i][k][n]` at output position
+/// `f · stride − padLeft + n` (positions outside the output are dropped). The bases' coefficients are gathered
+/// into one half spectrum per frame, so the whole sum costs one inverse FFT a frame. `out` is overwritten.
 ///
-/// `z` is `[batch, bins, frames]`, `out` is `[batch, outLength]`, dense; `scratch` holds `basis.scratchCount`
-/// floats. No argument may alias another. Batch items are spread over the cores.
-public func spectralSynthesis(_ basis: SpectralBasis, z: UnsafePointer<Float>, batch: Int, frames: Int,
+/// Each `z[i]` is `[batch, bases[i].bins, frames]`, `out` is `[batch, outLength]`, dense; `scratch` holds
+/// `bases[0].scratchCount` floats. No argument may alias another. Batch items are spread over the cores.
+public func spectralSynthesis(_ bases: [SpectralBasis], z: [UnsafePointer<Float>], batch: Int, frames: Int,
                               stride: Int, padLeft: Int, outLength: Int, out: UnsafeMutablePointer<Float>,
                               scratch: UnsafeMutablePointer<Float>) {
-    let n = basis.length, half = n / 2 + 1, bins = basis.bins
-    let input = UncheckedSendable(z), output = UncheckedSendable(out)
-    basis.forEachItem(batch, scratch: scratch) { b, frame, real, imag, fftScratch in
+    precondition(!bases.isEmpty && bases.count == z.count, "one input per basis")
+    let first = bases[0], n = first.length, half = n / 2 + 1
+    precondition(bases.allSatisfy { $0.window == first.window }, "bases with different windows")
+    let inputs = UncheckedSendable(z), output = UncheckedSendable(out)
+    first.forEachItem(batch, scratch: scratch) { b, frame, real, imag, fftScratch in
         let signal = output.value + b * outLength
         signal.update(repeating: 0, count: outLength)
         for f in 0..<frames {
@@ -93,19 +96,21 @@ public func spectralSynthesis(_ basis: SpectralBasis, z: UnsafePointer<Float>, b
             // Σ c_k cos θ needs X_k = c_k / 2 inside and c_k at DC and Nyquist, Σ c_k sin θ needs X_k = −i c_k / 2.
             real.update(repeating: 0, count: half)
             imag.update(repeating: 0, count: half)
-            let column = input.value + b * bins * frames + f
-            for k in 0..<bins {
-                let c = basis.rowScale[k] * column[k * frames]
-                let edge = k == 0 || 2 * k == n
-                switch basis.trig {
-                case .cosine: real[k] = edge ? c : c / 2
-                case .sine: if !edge { imag[k] = -c / 2 }
+            for (basis, z) in zip(bases, inputs.value) {
+                let column = z + b * basis.bins * frames + f
+                for k in 0..<basis.bins {
+                    let c = basis.rowScale[k] * column[k * frames]
+                    let edge = k == 0 || 2 * k == n
+                    switch basis.trig {
+                    case .cosine: real[k] += edge ? c : c / 2
+                    case .sine: if !edge { imag[k] -= c / 2 }
+                    }
                 }
             }
-            basis.plan.inverse(real: real, imag: imag, output: frame, scratch: fftScratch)
+            first.plan.inverse(real: real, imag: imag, output: frame, scratch: fftScratch)
             let start = f * stride - padLeft
             for i in max(0, -start)..<min(n, outLength - start) {
-                signal[start + i] += basis.window[i] * frame[i]
+                signal[start + i] += first.window[i] * frame[i]
             }
         }
     }

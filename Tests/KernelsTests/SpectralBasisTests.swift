@@ -48,33 +48,48 @@ final class SpectralBasisTests: XCTestCase {
         }
     }
 
+    /// One basis at a time, and the sum of a cosine and a sine basis (the export's real and imaginary halves) in one
+    /// call, against the sum of the dense transposed convolutions.
     func testSynthesisMatchesTheDenseTransposedConvolution() {
         let n = 64, hop = 16, frames = 9, padLeft = 7, batch = 3
         let outLength = (frames - 1) * hop + n - 2 * padLeft
-        for (trig, bins) in [(SpectralBasis.Trig.cosine, 33), (.sine, 32), (.cosine, 32)] {
-            let rows = (0..<bins).map { $0 == 0 ? 1.0 : 2.0 }
-            let window = hann(n).map { $0 / 8 }
-            let dense = denseBasis(trig, rows: rows, window: window)
-            let basis = SpectralBasis(trig: trig, rowScale: rows.map(Float.init), window: window.map(Float.init))
-            let z = (0..<(batch * bins * frames)).map { Float(cos(Double($0) * 0.61)) }
+        let window = hann(n).map { $0 / 8 }
+        let cases: [[(SpectralBasis.Trig, Int)]] = [[(.cosine, 33)], [(.sine, 32)], [(.cosine, 32)],
+                                                    [(.cosine, 33), (.sine, 33)]]
+        for terms in cases {
+            let rows = terms.map { _, bins in (0..<bins).map { $0 == 0 ? 1.0 : 2.0 + Double($0 % 3) } }
+            let dense = zip(terms, rows).map { denseBasis($0.0, rows: $1, window: window) }
+            let bases = zip(terms, rows).map {
+                SpectralBasis(trig: $0.0, rowScale: $1.map(Float.init), window: window.map(Float.init))
+            }
+            let z = terms.enumerated().map { i, term in
+                (0..<(batch * term.1 * frames)).map { Float(cos(Double($0) * (0.61 + Double(i)))) }
+            }
             var out = [Float](repeating: 0, count: batch * outLength)
-            var scratch = [Float](repeating: 0, count: basis.scratchCount)
-            spectralSynthesis(basis, z: z, batch: batch, frames: frames, stride: hop, padLeft: padLeft,
-                              outLength: outLength, out: &out, scratch: &scratch)
+            var scratch = [Float](repeating: 0, count: bases[0].scratchCount)
+            z[0].withUnsafeBufferPointer { z0 in
+                z[z.count - 1].withUnsafeBufferPointer { zLast in
+                    let pointers = z.count == 1 ? [z0.baseAddress!] : [z0.baseAddress!, zLast.baseAddress!]
+                    spectralSynthesis(bases, z: pointers, batch: batch, frames: frames, stride: hop,
+                                      padLeft: padLeft, outLength: outLength, out: &out, scratch: &scratch)
+                }
+            }
             for b in 0..<batch {
                 for t in 0..<outLength {
                     var expected = 0.0, magnitude = 0.0
-                    for f in 0..<frames {
-                        let i = t + padLeft - f * hop
-                        guard i >= 0 && i < n else { continue }
-                        for k in 0..<bins {
-                            let term = Double(z[(b * bins + k) * frames + f]) * dense[k * n + i]
-                            expected += term
-                            magnitude += abs(term)
+                    for (term, bins) in terms.map({ $0.1 }).enumerated() {
+                        for f in 0..<frames {
+                            let i = t + padLeft - f * hop
+                            guard i >= 0 && i < n else { continue }
+                            for k in 0..<bins {
+                                let product = Double(z[term][(b * bins + k) * frames + f]) * dense[term][k * n + i]
+                                expected += product
+                                magnitude += abs(product)
+                            }
                         }
                     }
                     XCTAssertEqual(Double(out[b * outLength + t]), expected, accuracy: 1e-5 * max(magnitude, 1),
-                                   "\(trig) bins \(bins) b \(b) t \(t)")
+                                   "\(terms) b \(b) t \(t)")
                 }
             }
         }

@@ -27,9 +27,14 @@ extension Op {
                 spectralAnalysis(basis, x: inputs[0].floats(), batch: g.batch, inLength: g.inWidth, stride: g.strideWidth,
                                  padLeft: g.padLeft, frames: g.outWidth, out: out.floats(), scratch: scratchFloats)
             } else {
-                spectralSynthesis(basis, z: inputs[0].floats(), batch: g.batch, frames: g.inWidth, stride: g.strideWidth,
-                                  padLeft: g.padLeft, outLength: g.outWidth, out: out.floats(), scratch: scratchFloats)
+                spectralSynthesis([basis], z: [UnsafePointer(inputs[0].floats())], batch: g.batch, frames: g.inWidth,
+                                  stride: g.strideWidth, padLeft: g.padLeft, outLength: g.outWidth, out: out.floats(),
+                                  scratch: scratchFloats)
             }
+        case let .spectralSynthesisSum(bases, g):
+            spectralSynthesis(bases, z: inputs.map { UnsafePointer($0.floats()) }, batch: g.batch, frames: g.inWidth,
+                              stride: g.strideWidth, padLeft: g.padLeft, outLength: g.outWidth, out: out.floats(),
+                              scratch: scratch.assumingMemoryBound(to: Float.self))
         case let .matMul(aBatch, bBatch, m, k, n):
             batchedMatMul(a: inputs[0].floats(), aBatch: aBatch, b: inputs[1].floats(), bBatch: bBatch,
                           output: out.floats(), m: m, k: k, n: n)
