@@ -1,12 +1,19 @@
-/// Rows of `A` one `broadcastProductBlock` computes, and vectors of `B`'s columns: 6 × 4 accumulators, which
-/// with four loaded vectors of `B` and one broadcast leave a register spare on AVX-512 (32 registers) and on
-/// NEON; AVX2's 16 registers spill some.
-let broadcastRows = 6, broadcastVectors = 4
+#if WIDE_VECTORS
+/// Rows of `A` one `broadcastProductBlock` computes, and vectors of `B`'s columns: 6 × 4 accumulators, which with
+/// four loaded vectors of `B` and one broadcast fit AVX-512's 32 registers.
+let broadcastRows = 6
+#else
+/// Rows of `A` one `broadcastProductBlock` computes, and vectors of `B`'s columns: 2 × 4 accumulators, which with
+/// four loaded vectors of `B` and one broadcast fit the 16 registers of AVX2 (three and six rows spilled, at
+/// 45–56 % of OpenBLAS's rate; two run at 90 %, so only the AVX-512 build uses these blocks for its products).
+let broadcastRows = 2
+#endif
+let broadcastVectors = 4
 
 /// Columns of `B` one `broadcastProductBlock` computes.
 var broadcastWidth: Int { broadcastVectors * vectorWidth }
 
-/// A register block of the product `A · B`: for the `rows ≤ 6` rows of `A` at `a` (row stride `lda`) and the
+/// A register block of the product `A · B`: for the `rows ≤ broadcastRows` rows of `A` at `a` (row stride `lda`) and the
 /// `broadcastWidth` columns of `B` at `b` (row stride `ldb`), `C[r][·] = Σ_{t < depth} A[r][t] · B[t][·]`, each
 /// `A[r][t]` broadcast against four vectors of `B`'s row `t`. Calls `store(r, c0, c1, c2, c3)` with row `r`'s four
 /// vectors of `C`, for `r < rows`.
@@ -18,7 +25,9 @@ func broadcastProductBlock(a: UnsafePointer<Float>, lda: Int, rows: Int, b: Unsa
                            depth: Int,
                            store: (_ row: Int, FloatVector, FloatVector, FloatVector, FloatVector) -> Void) {
     let vw = vectorWidth
-    // Missing rows repeat the last one; their sums are computed and dropped.
+    // Missing rows repeat the last one; their sums are computed and dropped. Rows past `broadcastRows` (a
+    // constant) are compiled out.
+    let wide = broadcastRows == 6
     let a0 = a, a1 = a + min(1, rows - 1) * lda, a2 = a + min(2, rows - 1) * lda
     let a3 = a + min(3, rows - 1) * lda, a4 = a + min(4, rows - 1) * lda, a5 = a + min(5, rows - 1) * lda
     var c00 = FloatVector(), c01 = c00, c02 = c00, c03 = c00, c10 = c00, c11 = c00, c12 = c00, c13 = c00
@@ -34,14 +43,18 @@ func broadcastProductBlock(a: UnsafePointer<Float>, lda: Int, rows: Int, b: Unsa
         c00 = multiplyAdd(b0, s, c00); c01 = multiplyAdd(b1, s, c01); c02 = multiplyAdd(b2, s, c02); c03 = multiplyAdd(b3, s, c03)
         s = FloatVector(repeating: a1[t])
         c10 = multiplyAdd(b0, s, c10); c11 = multiplyAdd(b1, s, c11); c12 = multiplyAdd(b2, s, c12); c13 = multiplyAdd(b3, s, c13)
-        s = FloatVector(repeating: a2[t])
-        c20 = multiplyAdd(b0, s, c20); c21 = multiplyAdd(b1, s, c21); c22 = multiplyAdd(b2, s, c22); c23 = multiplyAdd(b3, s, c23)
-        s = FloatVector(repeating: a3[t])
-        c30 = multiplyAdd(b0, s, c30); c31 = multiplyAdd(b1, s, c31); c32 = multiplyAdd(b2, s, c32); c33 = multiplyAdd(b3, s, c33)
-        s = FloatVector(repeating: a4[t])
-        c40 = multiplyAdd(b0, s, c40); c41 = multiplyAdd(b1, s, c41); c42 = multiplyAdd(b2, s, c42); c43 = multiplyAdd(b3, s, c43)
-        s = FloatVector(repeating: a5[t])
-        c50 = multiplyAdd(b0, s, c50); c51 = multiplyAdd(b1, s, c51); c52 = multiplyAdd(b2, s, c52); c53 = multiplyAdd(b3, s, c53)
+        if broadcastRows > 2 {
+            s = FloatVector(repeating: a2[t])
+            c20 = multiplyAdd(b0, s, c20); c21 = multiplyAdd(b1, s, c21); c22 = multiplyAdd(b2, s, c22); c23 = multiplyAdd(b3, s, c23)
+        }
+        if wide {
+            s = FloatVector(repeating: a3[t])
+            c30 = multiplyAdd(b0, s, c30); c31 = multiplyAdd(b1, s, c31); c32 = multiplyAdd(b2, s, c32); c33 = multiplyAdd(b3, s, c33)
+            s = FloatVector(repeating: a4[t])
+            c40 = multiplyAdd(b0, s, c40); c41 = multiplyAdd(b1, s, c41); c42 = multiplyAdd(b2, s, c42); c43 = multiplyAdd(b3, s, c43)
+            s = FloatVector(repeating: a5[t])
+            c50 = multiplyAdd(b0, s, c50); c51 = multiplyAdd(b1, s, c51); c52 = multiplyAdd(b2, s, c52); c53 = multiplyAdd(b3, s, c53)
+        }
         row += ldb * MemoryLayout<Float>.stride
     }
     store(0, c00, c01, c02, c03)

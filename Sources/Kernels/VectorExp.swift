@@ -35,9 +35,9 @@ public func vectorExp(_ x: FloatVector) -> FloatVector {
 }
 
 /// `e^x` for the arguments of a softmax (`x ≤ 0`, any `x ≤ 88.37`), when results below the normal range do not
-/// matter: `vectorExp`'s reduction and polynomial (≤ 2 ulp), but arguments below −87 give e^−87 (1.6e-38)
-/// instead of a smaller subnormal or 0, and the power of two is built by one shift of `n`'s bits, not in two
-/// halves. A softmax's terms add to at least 1, so terms below 1e-38 cannot change it.
+/// matter: `vectorExp`'s reduction and polynomial (≤ 2 ulp), but arguments below −87 give 0 instead of e^x's
+/// subnormal values (under 1.2e-38), and the power of two is built by one shift of `n`'s bits, not in two halves.
+/// A softmax's terms add to at least 1, so terms below 1e-38 cannot change it.
 @_transparent
 public func vectorExpNormal(_ x: FloatVector) -> FloatVector {
     let clamped = lanewiseMax(x, FloatVector(repeating: -87))
@@ -56,7 +56,7 @@ public func vectorExpNormal(_ x: FloatVector) -> FloatVector {
     p = multiplyAdd(p, r, 5.000_000_12e-1)
     p = multiplyAdd(p, r * r, r + 1)
     let power = (unsafeBitCast(shifted, to: Int32Vector.self) &<< 23) &+ Int32Vector(repeating: 127 << 23)
-    return p * unsafeBitCast(power, to: FloatVector.self)
+    return (p * unsafeBitCast(power, to: FloatVector.self)).replacing(with: 0, where: x .< clamped)
 }
 
 /// `a · b + c` in each lane: one fused multiply-add (a single rounding) where the build targets hardware that has
