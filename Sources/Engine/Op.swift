@@ -43,6 +43,10 @@ public enum Op: Sendable {
     /// `a · w + bias` for a single weight matrix, made by `fuseLinear`. Inputs: a `[rows, k]` (any batch axes
     /// folded into rows), w `[k, n]`, bias (n values).
     case linear(rows: Int, k: Int, n: Int)
+    /// `.linear` with its constant weight packed once at load, computed in register blocks (`packedLinear`), made
+    /// by `packLinearWeights`; then GELU when `gelu` (`fuseLinearGELU`). Inputs: a `[rows, k]`, the packed weight,
+    /// bias (n values).
+    case packedLinear(rows: Int, k: Int, n: Int, gelu: Bool)
     /// `a · s + r` with `s` one value per channel of an `[outer, channels, inner]` view, made by `fuseScaledAdd`.
     /// Inputs: a, s, r.
     case scaledAdd(outer: Int, channels: Int, inner: Int)
@@ -124,6 +128,7 @@ public enum Op: Sendable {
         case .spectralSynthesisSum(let bases, _): "Spectral.iSTFT×\(bases.count)"
         case .matMul: "MatMul"
         case .linear: "Linear"
+        case .packedLinear(_, _, _, let gelu): gelu ? "Linear+GELU" : "Linear"
         case .scaledAdd: "ScaledAdd"
         case .attention, .tokenAttention: "Attention"
         case .gelu: "GELU"

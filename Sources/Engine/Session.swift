@@ -73,6 +73,8 @@ public final class Session: @unchecked Sendable {
         fuseGLU(&graph)
         fuseGroupNormActivations(&graph)
         fuseLinear(&graph)
+        packLinearWeights(&graph)
+        fuseLinearGELU(&graph)
         fuseScaledAdd(&graph)
         fuseGroupNormResiduals(&graph)
         fuseProjectedGroupNorm(&graph)

@@ -41,6 +41,9 @@ extension Op {
         case let .linear(rows, k, n):
             Kernels.linear(a: inputs[0].floats(), w: inputs[1].floats(), bias: inputs[2].floats(), output: out.floats(),
                            rows: rows, k: k, n: n)
+        case let .packedLinear(rows, k, n, gelu):
+            Kernels.packedLinear(a: inputs[0].floats(), packedW: inputs[1].floats(), bias: inputs[2].floats(),
+                                 output: out.floats(), rows: rows, k: k, n: n, thenGELU: gelu)
         case let .scaledAdd(outer, channels, inner):
             Kernels.scaledAdd(inputs[0].floats(), scale: inputs[1].floats(), residual: inputs[2].floats(),
                               out.floats(), outer: outer, channels: channels, inner: inner)
