@@ -60,8 +60,12 @@ public final class Session: @unchecked Sendable {
     }
 
     private static func lower(_ model: ModelProto, inputShapes: [String: [Int]]) throws -> (Graph, LoadStatistics) {
-        var builder = try GraphBuilder(model: model)
-        var (graph, statistics) = try builder.build(inputShapes: inputShapes)
+        // The builder keeps its own copy of the graph's constants: let it go before the passes below replace
+        // weights (packed, transformed), or the load would hold both sets at once.
+        var (graph, statistics) = try {
+            var builder = try GraphBuilder(model: model)
+            return try builder.build(inputShapes: inputShapes)
+        }()
         replaceSpectralConvolutions(&graph)
         sumSpectralSyntheses(&graph)
         useWinogradConvolutions(&graph)

@@ -16,20 +16,19 @@ public func packedLinearWeightCount(k: Int, n: Int) -> Int {
     k * (n + broadcastWidth - 1) / broadcastWidth * broadcastWidth
 }
 
-/// A linear layer's `k × n` weight (row-major) in panels of `broadcastWidth` columns, the layout `packedLinear`
-/// reads: `packed[(p · k + t) · width + j] = w[t][p · width + j]`, zero past column `n`.
-public func packLinearWeights(_ w: UnsafePointer<Float>, k: Int, n: Int) -> [Float] {
+/// Writes a linear layer's `k × n` weight (row-major) in panels of `broadcastWidth` columns, the layout
+/// `packedLinear` reads: `packed[(p · k + t) · width + j] = w[t][p · width + j]`, zero past column `n`. `packed`
+/// holds `packedLinearWeightCount(k:n:)` floats and does not alias `w`.
+public func packLinearWeights(_ w: UnsafePointer<Float>, k: Int, n: Int, into packed: UnsafeMutablePointer<Float>) {
     let width = broadcastWidth
-    var packed = [Float](repeating: 0, count: packedLinearWeightCount(k: k, n: n))
-    packed.withUnsafeMutableBufferPointer { out in
-        for panel in 0..<(n + width - 1) / width {
-            let first = panel * width, count = min(width, n - first)
-            for t in 0..<k {
-                (out.baseAddress! + (panel * k + t) * width).update(from: w + t * n + first, count: count)
-            }
+    for panel in 0..<(n + width - 1) / width {
+        let first = panel * width, count = min(width, n - first)
+        for t in 0..<k {
+            let row = packed + (panel * k + t) * width
+            row.update(from: w + t * n + first, count: count)
+            (row + count).update(repeating: 0, count: width - count)
         }
     }
-    return packed
 }
 
 /// A linear layer from packed weights: `output[r][j] = bias[j] + Σ_t a[r][t] · w[t][j]`, then GELU when

@@ -11,8 +11,8 @@ final class PackedLinearTests: XCTestCase {
             let a = (0..<(rows * k)).map { Float(sin(Double($0) * 0.37)) }
             let w = (0..<(k * n)).map { Float(cos(Double($0) * 0.53)) / Float(k).squareRoot() }
             let bias = (0..<n).map { Float($0 % 5) - 2 }
-            let packed = packLinearWeights(w, k: k, n: n)
-            XCTAssertEqual(packed.count, packedLinearWeightCount(k: k, n: n))
+            var packed = [Float](repeating: .nan, count: packedLinearWeightCount(k: k, n: n))
+            packLinearWeights(w, k: k, n: n, into: &packed)
             var out = [Float](repeating: .nan, count: rows * n)
             packedLinear(a: a, packedW: packed, bias: bias, output: &out, rows: rows, k: k, n: n, thenGELU: gelu)
             var worst = 0.0
