@@ -19,15 +19,14 @@ private let thinRows = 6, thinVectors = 4
 /// Positions one task of `thinConv1d` covers (a multiple of a block's width).
 private var thinChunk: Int { 16 * thinVectors * vectorWidth }
 
-/// Floats of one padded input tile of `thinConv1d`: every input channel over a chunk and its taps' reach, rounded
-/// so a block's loads never leave it.
+/// Floats of one padded input tile of `thinConv1d`: every input channel over the positions one register block
+/// loads (its width and its taps' reach).
 private func thinTileFloats(_ g: ConvGeometry) -> Int {
-    g.inChannels * thinRowLength(g)
+    g.inChannels * thinWindow(g)
 }
 
-private func thinRowLength(_ g: ConvGeometry) -> Int {
-    min(thinChunk, roundUp(g.outWidth, thinVectors * vectorWidth)) + (g.kernelWidth - 1) * g.dilationWidth
-}
+/// Input positions one register block of `thinConv1d` loads per channel.
+private func thinWindow(_ g: ConvGeometry) -> Int { thinVectors * vectorWidth + (g.kernelWidth - 1) * g.dilationWidth }
 
 /// Output channels rounded up to whole register blocks; the packed weights' row length.
 private func thinPaddedChannels(_ g: ConvGeometry) -> Int { roundUp(g.outChannels, thinRows) }
@@ -73,37 +72,36 @@ func thinConv1d(_ g: ConvGeometry, input: UnsafePointer<Float>, weight: UnsafePo
     }
 }
 
-/// Output positions `positions` of batch item `n`: reads the input in place when every position the register
-/// blocks load lies inside it, else pads the input they read into `tile`; then runs the register blocks.
+/// Output positions `positions` of batch item `n`, a register block's width at a time: each block reads the input
+/// in place when every position it loads lies inside it, else from a copy of the positions it loads, padded with
+/// zeros, in `tile` (only blocks at the ends of a row, where the taps reach past the input).
 private func thinConvChunk(_ g: ConvGeometry, _ n: Int, _ positions: Range<Int>, input: UnsafePointer<Float>,
                            packed: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
                            output: UnsafeMutablePointer<Float>, tile: UnsafeMutablePointer<Float>) {
-    let rowLength = thinRowLength(g), first = positions.lowerBound - g.padLeft
-    // The input positions `first ..< first + rowLength` of each channel, zeros outside the input.
-    let inside = inRangeTaps(first: first, stride: 1, count: rowLength, limit: g.inWidth)
-    let items = input + n * g.inChannels * g.inWidth + first
-    var rows = UnsafePointer(tile), rowStride = rowLength
-    if inside == 0..<rowLength {
-        (rows, rowStride) = (items, g.inWidth)
-    } else {
-        for c in 0..<g.inChannels {
-            let source = items + c * g.inWidth, row = tile + c * rowLength
-            row.update(repeating: 0, count: inside.lowerBound)
-            (row + inside.lowerBound).update(from: source + inside.lowerBound, count: inside.count)
-            (row + inside.upperBound).update(repeating: 0, count: rowLength - inside.upperBound)
+    let width = thinVectors * vectorWidth, paddedChannels = thinPaddedChannels(g), window = thinWindow(g)
+    let item = input + n * g.inChannels * g.inWidth
+    var start = positions.lowerBound
+    while start < positions.upperBound {
+        let count = min(width, positions.upperBound - start), first = start - g.padLeft
+        // The block loads input positions `first ..< first + window` of each channel.
+        let inside = inRangeTaps(first: first, stride: 1, count: window, limit: g.inWidth)
+        let rows: UnsafePointer<Float>, rowStride: Int
+        if inside == 0..<window {
+            (rows, rowStride) = (item + first, g.inWidth)
+        } else {
+            for c in 0..<g.inChannels {
+                let row = tile + c * window
+                row.update(repeating: 0, count: inside.lowerBound)
+                (row + inside.lowerBound).update(from: item + c * g.inWidth + first + inside.lowerBound,
+                                                 count: inside.count)
+                (row + inside.upperBound).update(repeating: 0, count: window - inside.upperBound)
+            }
+            (rows, rowStride) = (UnsafePointer(tile), window)
         }
-    }
-    let paddedChannels = thinPaddedChannels(g)
-    let width = thinVectors * vectorWidth
-    var start = 0
-    while start < positions.count {
-        let count = min(width, positions.count - start)
         var m = 0
         while m < g.outChannels {
-            thinBlock(g, rows: rows + start, rowStride: rowStride, packed: packed + m, paddedChannels: paddedChannels,
-                      bias: bias,
-                      firstChannel: m,
-                      output: output + (n * g.outChannels) * g.outWidth + positions.lowerBound + start,
+            thinBlock(g, rows: rows, rowStride: rowStride, packed: packed + m, paddedChannels: paddedChannels,
+                      bias: bias, firstChannel: m, output: output + n * g.outChannels * g.outWidth + start,
                       count: count)
             m += thinRows
         }
