@@ -6,11 +6,12 @@ import Kernels
 ///
 /// A weight qualifies when it factors as `W[k][n] = a[k] · w[n] · trig(2π (k·n mod N) / N)` to within
 /// `spectralTolerance` of its largest entry (verified entry by entry), with one input channel (STFT) or one
-/// output channel (iSTFT), no groups, dilation or bias. The dense weights are dropped. Returns how many
-/// convolutions were replaced.
+/// output channel (iSTFT), no groups, dilation or bias. The dense weights are dropped. The candidates are
+/// factored on all cores at once (each factorisation is a few passes over millions of weights: most of a
+/// model's load). Returns how many convolutions were replaced.
 @discardableResult
 func replaceSpectralConvolutions(_ graph: inout Graph) -> Int {
-    var replaced = 0
+    var candidates: [(index: Int, analysis: Bool, geometry: ConvGeometry, weight: Tensor)] = []
     for index in graph.nodes.indices {
         let node = graph.nodes[index]
         let geometry: ConvGeometry, analysis: Bool
@@ -24,14 +25,40 @@ func replaceSpectralConvolutions(_ graph: inout Graph) -> Int {
         guard node.inputs.count == 2, geometry.inHeight == 1, geometry.kernelHeight == 1, geometry.groups == 1,
               geometry.dilationWidth == 1, length >= 64, bins <= length / 2 + 1,
               (analysis ? geometry.inChannels : geometry.outChannels) == 1,
-              let weight = graph.constants[node.inputs[1]], weight.elementCount == bins * length,
-              let basis = factorSpectralBasis(weight.floats(), bins: bins, length: length) else { continue }
-        graph.nodes[index].op = .spectral(basis, analysis: analysis, geometry)
-        graph.nodes[index].inputs = [node.inputs[0]]
+              let weight = graph.constants[node.inputs[1]], weight.elementCount == bins * length else { continue }
+        candidates.append((index, analysis, geometry, weight))
+    }
+    let bases = factorConcurrently(candidates.map { candidate in
+        (candidate.weight, bins: candidate.analysis ? candidate.geometry.outChannels : candidate.geometry.inChannels,
+         length: candidate.geometry.kernelWidth)
+    })
+    var replaced = 0
+    for (candidate, basis) in zip(candidates, bases) {
+        guard let basis else { continue }
+        graph.nodes[candidate.index].op = .spectral(basis, analysis: candidate.analysis, candidate.geometry)
+        graph.nodes[candidate.index].inputs = [graph.nodes[candidate.index].inputs[0]]
         replaced += 1
     }
     if replaced > 0 { removeDeadNodes(&graph) }
     return replaced
+}
+
+/// `factorSpectralBasis` of each weight, the weights spread over the cores.
+private func factorConcurrently(_ weights: [(Tensor, bins: Int, length: Int)]) -> [SpectralBasis?] {
+    var bases = [SpectralBasis?](repeating: nil, count: weights.count)
+    bases.withUnsafeMutableBufferPointer { results in
+        let out = UncheckedSendableBuffer(results)
+        DispatchQueue.concurrentPerform(iterations: weights.count) { i in
+            out.buffer[i] = factorSpectralBasis(weights[i].0.floats(), bins: weights[i].bins, length: weights[i].length)
+        }
+    }
+    return bases
+}
+
+/// Lets the concurrent factorisations each write their own element of one result buffer.
+private struct UncheckedSendableBuffer: @unchecked Sendable {
+    let buffer: UnsafeMutableBufferPointer<SpectralBasis?>
+    init(_ buffer: UnsafeMutableBufferPointer<SpectralBasis?>) { self.buffer = buffer }
 }
 
 /// How closely a weight must match its factored form, relative to its largest entry.
