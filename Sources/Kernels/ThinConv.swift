@@ -152,15 +152,7 @@ private func thinBlock(_ g: ConvGeometry, rows: UnsafePointer<Float>, rowStride:
     /// Stores one output channel's four vectors, only the `count` positions that exist.
     @inline(__always) func store(_ r: Int, _ v0: FloatVector, _ v1: FloatVector, _ v2: FloatVector, _ v3: FloatVector) {
         guard firstChannel + r < g.outChannels else { return }
-        let out = output + (firstChannel + r) * g.outWidth
-        @inline(__always) func put(_ v: FloatVector, _ part: Int) {
-            let lanes = min(vw, count - part * vw)
-            if lanes > 0 { VectorLanes(count: lanes).store(v, to: out + part * vw) }
-        }
-        put(v0, 0)
-        put(v1, 1)
-        put(v2, 2)
-        put(v3, 3)
+        storePrefix(v0, v1, v2, v3, to: output + (firstChannel + r) * g.outWidth, count: count)
     }
     store(0, a0, b0, c0, d0)
     store(1, a1, b1, c1, d1)

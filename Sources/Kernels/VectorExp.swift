@@ -13,11 +13,28 @@
 @_transparent
 public func vectorExp(_ x: FloatVector) -> FloatVector {
     let clamped = lanewiseMin(lanewiseMax(x, FloatVector(repeating: -104)), FloatVector(repeating: 88.3762))
-    // n = round(x / ln 2) by the 1.5 · 2^23 trick; its low mantissa bits hold n.
-    let magic = FloatVector(repeating: 12_582_912)
-    let shifted = multiplyAdd(clamped, 1.442_695_04, magic)
-    let n = shifted - magic
-    var r = multiplyAdd(n, -0.693_359_375, clamped)
+    let (p, shifted) = exponentialParts(clamped)
+    // 2^n = 2^(n/2) · 2^(n − n/2): each factor stays a normal float for n in -150 ... 127.
+    let k = unsafeBitCast(shifted, to: Int32Vector.self) &- unsafeBitCast(exponentMagic, to: Int32Vector.self)
+    let half = k &>> 1
+    let low = unsafeBitCast((half &+ 127) &<< 23, to: FloatVector.self)
+    let high = unsafeBitCast((k &- half &+ 127) &<< 23, to: FloatVector.self)
+    return p * low * high
+}
+
+/// 1.5 · 2^23: added to `x / ln 2`, it rounds to an integer `n` held in the sum's low mantissa bits.
+@usableFromInline var exponentMagic: FloatVector {
+    @_transparent get { FloatVector(repeating: 12_582_912) }
+}
+
+/// Cephes `expf`'s reduction and polynomial: `x = n · ln 2 + r` with `n = round(x / ln 2)` (ln 2 in two parts)
+/// and `|r| ≤ ln 2 / 2`; returns `p = e^r` (degree-7 polynomial) and `shifted = x / ln 2 + exponentMagic`, whose
+/// low mantissa bits hold `n`. `e^x = p · 2^n`.
+@usableFromInline @_transparent
+func exponentialParts(_ x: FloatVector) -> (p: FloatVector, shifted: FloatVector) {
+    let shifted = multiplyAdd(x, 1.442_695_04, exponentMagic)
+    let n = shifted - exponentMagic
+    var r = multiplyAdd(n, -0.693_359_375, x)
     r = multiplyAdd(n, 2.121_944_4e-4, r)
     var p = FloatVector(repeating: 1.987_569_15e-4)
     p = multiplyAdd(p, r, 1.398_199_95e-3)
@@ -25,13 +42,7 @@ public func vectorExp(_ x: FloatVector) -> FloatVector {
     p = multiplyAdd(p, r, 4.166_579_59e-2)
     p = multiplyAdd(p, r, 1.666_666_55e-1)
     p = multiplyAdd(p, r, 5.000_000_12e-1)
-    p = multiplyAdd(p, r * r, r + 1)
-    // 2^n = 2^(n/2) · 2^(n − n/2): each factor stays a normal float for n in -150 ... 127.
-    let k = unsafeBitCast(shifted, to: Int32Vector.self) &- unsafeBitCast(magic, to: Int32Vector.self)
-    let half = k &>> 1
-    let low = unsafeBitCast((half &+ 127) &<< 23, to: FloatVector.self)
-    let high = unsafeBitCast((k &- half &+ 127) &<< 23, to: FloatVector.self)
-    return p * low * high
+    return (multiplyAdd(p, r * r, r + 1), shifted)
 }
 
 /// `e^x` for the arguments of a softmax (`x ≤ 0`, any `x ≤ 88.37`), when results below the normal range do not
@@ -41,20 +52,8 @@ public func vectorExp(_ x: FloatVector) -> FloatVector {
 @_transparent
 public func vectorExpNormal(_ x: FloatVector) -> FloatVector {
     let clamped = lanewiseMax(x, FloatVector(repeating: -87))
-    // n = round(x / ln 2) by the 1.5 · 2^23 trick: the low bits of `shifted` hold n, so shifting them into the
-    // exponent field and adding the bias builds 2^n (n ≥ −126 after the clamp).
-    let magic = FloatVector(repeating: 12_582_912)
-    let shifted = multiplyAdd(clamped, 1.442_695_04, magic)
-    let n = shifted - magic
-    var r = multiplyAdd(n, -0.693_359_375, clamped)
-    r = multiplyAdd(n, 2.121_944_4e-4, r)
-    var p = FloatVector(repeating: 1.987_569_15e-4)
-    p = multiplyAdd(p, r, 1.398_199_95e-3)
-    p = multiplyAdd(p, r, 8.333_451_9e-3)
-    p = multiplyAdd(p, r, 4.166_579_59e-2)
-    p = multiplyAdd(p, r, 1.666_666_55e-1)
-    p = multiplyAdd(p, r, 5.000_000_12e-1)
-    p = multiplyAdd(p, r * r, r + 1)
+    let (p, shifted) = exponentialParts(clamped)
+    // `shifted`'s low bits hold n ≥ −126: shifted into the exponent field, plus the bias, they are 2^n.
     let power = (unsafeBitCast(shifted, to: Int32Vector.self) &<< 23) &+ Int32Vector(repeating: 127 << 23)
     return (p * unsafeBitCast(power, to: FloatVector.self)).replacing(with: 0, where: x .< clamped)
 }
