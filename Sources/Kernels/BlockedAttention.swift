@@ -7,7 +7,7 @@
 let attentionRowBlock = 48
 
 /// `n` rounded up to whole register blocks' columns (`broadcastWidth`).
-private func paddedToBlocks(_ n: Int) -> Int { (n + broadcastWidth - 1) / broadcastWidth * broadcastWidth }
+private func paddedToBlocks(_ n: Int) -> Int { roundUp(n, to: broadcastWidth) }
 
 /// Scratch floats `attention` needs per thread: one head's keys packed in panels of `broadcastWidth` keys
 /// (`depth × paddedKeys`), its values as dense padded rows (`keys × paddedValueDepth`), a block of scores, and
@@ -107,19 +107,18 @@ private func forEachBlockOfRows(_ rows: Int, _ body: (_ first: Int, _ count: Int
 /// `transposed`.
 private func packKeys(_ k: UnsafePointer<Float>, rowStride: Int, transposed: Bool, keys: Int, depth: Int,
                       scale: Float, into packed: UnsafeMutablePointer<Float>, paddedKeys: Int) {
+    if transposed {
+        // Kᵀ is a `depth × keys` matrix: its panels are the layout wanted.
+        packPanels(k, rowStride: rowStride, rows: depth, columns: keys, scale: scale, into: packed)
+        return
+    }
     let width = broadcastWidth
     for panel in 0..<paddedKeys / width {
         let first = panel * width, count = min(width, keys - first), block = packed + panel * depth * width
-        if transposed {
-            for t in 0..<depth {
-                for j in 0..<count { block[t * width + j] = scale * k[t * rowStride + first + j] }
-            }
-        } else {
-            // Each key's depth values are contiguous: read them in order, write them down the panel's column.
-            for j in 0..<count {
-                let key = k + (first + j) * rowStride
-                for t in 0..<depth { block[t * width + j] = scale * key[t] }
-            }
+        // Each key's depth values are contiguous: read them in order, write them down the panel's column.
+        for j in 0..<count {
+            let key = k + (first + j) * rowStride
+            for t in 0..<depth { block[t * width + j] = scale * key[t] }
         }
         for t in 0..<depth { (block + t * width + count).update(repeating: 0, count: width - count) }
     }

@@ -27,7 +27,6 @@ func broadcastProductBlock(a: UnsafePointer<Float>, lda: Int, rows: Int, b: Unsa
     let vw = vectorWidth
     // Missing rows repeat the last one; their sums are computed and dropped. Rows past `broadcastRows` (a
     // constant) are compiled out.
-    let wide = broadcastRows == 6
     let a0 = a, a1 = a + min(1, rows - 1) * lda, a2 = a + min(2, rows - 1) * lda
     let a3 = a + min(3, rows - 1) * lda, a4 = a + min(4, rows - 1) * lda, a5 = a + min(5, rows - 1) * lda
     var c00 = FloatVector(), c01 = c00, c02 = c00, c03 = c00, c10 = c00, c11 = c00, c12 = c00, c13 = c00
@@ -47,7 +46,7 @@ func broadcastProductBlock(a: UnsafePointer<Float>, lda: Int, rows: Int, b: Unsa
             s = FloatVector(repeating: a2[t])
             c20 = multiplyAdd(b0, s, c20); c21 = multiplyAdd(b1, s, c21); c22 = multiplyAdd(b2, s, c22); c23 = multiplyAdd(b3, s, c23)
         }
-        if wide {
+        if broadcastRows > 3 {
             s = FloatVector(repeating: a3[t])
             c30 = multiplyAdd(b0, s, c30); c31 = multiplyAdd(b1, s, c31); c32 = multiplyAdd(b2, s, c32); c33 = multiplyAdd(b3, s, c33)
             s = FloatVector(repeating: a4[t])
@@ -63,6 +62,26 @@ func broadcastProductBlock(a: UnsafePointer<Float>, lda: Int, rows: Int, b: Unsa
     if rows > 3 { store(3, c30, c31, c32, c33) }
     if rows > 4 { store(4, c40, c41, c42, c43) }
     if rows > 5 { store(5, c50, c51, c52, c53) }
+}
+
+/// `n` rounded up to a multiple of `step`.
+func roundUp(_ n: Int, to step: Int) -> Int { (n + step - 1) / step * step }
+
+/// Copies a `rows × columns` matrix `m` (rows `rowStride` apart), times `scale`, into panels of `broadcastWidth`
+/// columns, the layout `broadcastProductBlock` reads as its `b` (rows `broadcastWidth` apart):
+/// `packed[(p · rows + t) · width + j] = scale · m[t][p · width + j]`, zero past the last column. `packed` holds
+/// `rows · roundUp(columns, to: broadcastWidth)` floats and does not alias `m`.
+func packPanels(_ m: UnsafePointer<Float>, rowStride: Int, rows: Int, columns: Int, scale: Float = 1,
+                into packed: UnsafeMutablePointer<Float>) {
+    let width = broadcastWidth
+    for panel in 0..<(columns + width - 1) / width {
+        let first = panel * width, count = min(width, columns - first)
+        for t in 0..<rows {
+            let row = packed + (panel * rows + t) * width, source = m + t * rowStride + first
+            for j in 0..<count { row[j] = scale * source[j] }
+            (row + count).update(repeating: 0, count: width - count)
+        }
+    }
 }
 
 /// Stores the first `count ≤ broadcastWidth` floats of four consecutive vectors at `p` (a register block's row).

@@ -11,29 +11,21 @@ public let packedLinearBeatsBLAS = true
 public let packedLinearBeatsBLAS = false
 #endif
 
-/// Floats `packLinearWeights` returns for a `k × n` weight: `n` rounded up to whole panels of `broadcastWidth`.
+/// Floats `packLinearWeights` writes for a `k × n` weight: `n` rounded up to whole panels of `broadcastWidth`.
 public func packedLinearWeightCount(k: Int, n: Int) -> Int {
-    k * (n + broadcastWidth - 1) / broadcastWidth * broadcastWidth
+    k * roundUp(n, to: broadcastWidth)
 }
 
 /// Writes a linear layer's `k × n` weight (row-major) in panels of `broadcastWidth` columns, the layout
 /// `packedLinear` reads: `packed[(p · k + t) · width + j] = w[t][p · width + j]`, zero past column `n`. `packed`
 /// holds `packedLinearWeightCount(k:n:)` floats and does not alias `w`.
 public func packLinearWeights(_ w: UnsafePointer<Float>, k: Int, n: Int, into packed: UnsafeMutablePointer<Float>) {
-    let width = broadcastWidth
-    for panel in 0..<(n + width - 1) / width {
-        let first = panel * width, count = min(width, n - first)
-        for t in 0..<k {
-            let row = packed + (panel * k + t) * width
-            row.update(from: w + t * n + first, count: count)
-            (row + count).update(repeating: 0, count: width - count)
-        }
-    }
+    packPanels(w, rowStride: n, rows: k, columns: n, into: packed)
 }
 
 /// A linear layer from packed weights: `output[r][j] = bias[j] + Σ_t a[r][t] · w[t][j]`, then GELU when
-/// `thenGELU`, computed in register blocks (`broadcastProductBlock`) of 6 rows × one panel of `broadcastWidth`
-/// columns, `linearDepthBlock` input features at a time: the first pass adds the bias, later ones add onto the
+/// `thenGELU`, computed in register blocks (`broadcastProductBlock`) of `broadcastRows` rows × one panel of
+/// `broadcastWidth` columns, `linearDepthBlock` input features at a time: the first pass adds the bias, later ones add onto the
 /// output, and the last applies the GELU while the block is in registers.
 ///
 /// `a` is `rows × k`, `packedW` the weight as `packLinearWeights` lays it out, `bias` `n` values, `output`

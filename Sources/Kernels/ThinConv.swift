@@ -29,9 +29,7 @@ private func thinTileFloats(_ g: ConvGeometry) -> Int {
 private func thinWindow(_ g: ConvGeometry) -> Int { thinVectors * vectorWidth + (g.kernelWidth - 1) * g.dilationWidth }
 
 /// Output channels rounded up to whole register blocks; the packed weights' row length.
-private func thinPaddedChannels(_ g: ConvGeometry) -> Int { roundUp(g.outChannels, thinRows) }
-
-private func roundUp(_ n: Int, _ step: Int) -> Int { (n + step - 1) / step * step }
+private func thinPaddedChannels(_ g: ConvGeometry) -> Int { roundUp(g.outChannels, to: thinRows) }
 
 /// Scratch floats `thinConv1d` needs: the packed weights, then one padded input tile per thread.
 func thinConvScratchCount(_ g: ConvGeometry) -> Int {
