@@ -19,6 +19,19 @@ struct Readers {
     }
 }
 
+/// Makes input `input` of node `index` read `replacement`, a new constant named after the one it replaces plus
+/// `suffix` (a weight transformed or packed at load), and drops the old constant at once when that node was its
+/// only reader (`readers`, computed before any replacement), so a pass never holds both sets of weights.
+func replaceWeight(_ graph: inout Graph, node index: Int, input: Int, with replacement: Tensor, suffix: String,
+                   readers: Readers) {
+    let old = graph.nodes[index].inputs[input]
+    let id = graph.addValue(Value(name: graph.values[old].name + suffix, dataType: replacement.dataType,
+                                  shape: replacement.shape))
+    graph.constants[id] = replacement
+    graph.nodes[index].inputs[input] = id
+    if readers.sole(old) == index { graph.constants[old] = nil }
+}
+
 /// The index of the node that produces each value.
 func producers(_ graph: Graph) -> [Int: Int] {
     var result: [Int: Int] = [:]

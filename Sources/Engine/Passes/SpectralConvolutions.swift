@@ -11,7 +11,7 @@ import Kernels
 /// model's load). Returns how many convolutions were replaced.
 @discardableResult
 func replaceSpectralConvolutions(_ graph: inout Graph) -> Int {
-    var candidates: [(index: Int, analysis: Bool, geometry: ConvGeometry, weight: Tensor)] = []
+    var candidates: [(index: Int, analysis: Bool, geometry: ConvGeometry, weight: Tensor, bins: Int)] = []
     for index in graph.nodes.indices {
         let node = graph.nodes[index]
         let geometry: ConvGeometry, analysis: Bool
@@ -26,12 +26,19 @@ func replaceSpectralConvolutions(_ graph: inout Graph) -> Int {
               geometry.dilationWidth == 1, length >= 64, bins <= length / 2 + 1,
               (analysis ? geometry.inChannels : geometry.outChannels) == 1,
               let weight = graph.constants[node.inputs[1]], weight.elementCount == bins * length else { continue }
-        candidates.append((index, analysis, geometry, weight))
+        candidates.append((index, analysis, geometry, weight, bins))
     }
-    let bases = factorConcurrently(candidates.map { candidate in
-        (candidate.weight, bins: candidate.analysis ? candidate.geometry.outChannels : candidate.geometry.inChannels,
-         length: candidate.geometry.kernelWidth)
-    })
+    // Each factorisation is a few passes over millions of weights: spread them over the cores.
+    var bases = [SpectralBasis?](repeating: nil, count: candidates.count)
+    bases.withUnsafeMutableBufferPointer { results in
+        parallelRanges(candidates.count) { range in
+            for i in range {
+                let candidate = candidates[i]
+                results[i] = factorSpectralBasis(candidate.weight.floats(), bins: candidate.bins,
+                                                 length: candidate.geometry.kernelWidth)
+            }
+        }
+    }
     var replaced = 0
     for (candidate, basis) in zip(candidates, bases) {
         guard let basis else { continue }
@@ -41,24 +48,6 @@ func replaceSpectralConvolutions(_ graph: inout Graph) -> Int {
     }
     if replaced > 0 { removeDeadNodes(&graph) }
     return replaced
-}
-
-/// `factorSpectralBasis` of each weight, the weights spread over the cores.
-private func factorConcurrently(_ weights: [(Tensor, bins: Int, length: Int)]) -> [SpectralBasis?] {
-    var bases = [SpectralBasis?](repeating: nil, count: weights.count)
-    bases.withUnsafeMutableBufferPointer { results in
-        let out = UncheckedSendableBuffer(results)
-        DispatchQueue.concurrentPerform(iterations: weights.count) { i in
-            out.buffer[i] = factorSpectralBasis(weights[i].0.floats(), bins: weights[i].bins, length: weights[i].length)
-        }
-    }
-    return bases
-}
-
-/// Lets the concurrent factorisations each write their own element of one result buffer.
-private struct UncheckedSendableBuffer: @unchecked Sendable {
-    let buffer: UnsafeMutableBufferPointer<SpectralBasis?>
-    init(_ buffer: UnsafeMutableBufferPointer<SpectralBasis?>) { self.buffer = buffer }
 }
 
 /// How closely a weight must match its factored form, relative to its largest entry.

@@ -6,10 +6,12 @@ let winogradMinimumInChannels = 16
 
 /// Replaces 3×3 convolutions that `winogradConv3x3` can compute (`winogradApplies`), whose weights are constant
 /// and which have at least `winogradMinimumInChannels` input channels, by `.winogradConv` nodes reading
-/// weights transformed once here (`winogradWeights`, 16/9 of the original's size, which is dropped when nothing
-/// else reads it). HT-Demucs's decoders each rewrite their input through one. Returns how many were replaced.
+/// weights transformed once here (`winogradWeights`, 16/9 of the original's size, which is dropped as soon as
+/// nothing else reads it: `replaceWeight`). HT-Demucs's decoders each rewrite their input through one. Returns how
+/// many were replaced.
 @discardableResult
 func useWinogradConvolutions(_ graph: inout Graph) -> Int {
+    let readers = Readers(graph)
     var replaced = 0
     for index in graph.nodes.indices {
         let node = graph.nodes[index]
@@ -19,12 +21,10 @@ func useWinogradConvolutions(_ graph: inout Graph) -> Int {
         let transformed = weight.floats().withUnsafeBufferPointer {
             winogradWeights($0.baseAddress!, outChannels: g.outChannels, inChannels: g.inChannels)
         }
-        let shape = [16, g.outChannels, g.inChannels]
-        let id = graph.addValue(Value(name: graph.values[node.inputs[1]].name + ".winograd", dataType: .float32,
-                                      shape: shape))
-        graph.constants[id] = Tensor(shape: shape, floats: transformed)
         graph.nodes[index].op = .winogradConv(g)
-        graph.nodes[index].inputs[1] = id
+        replaceWeight(&graph, node: index, input: 1,
+                      with: Tensor(shape: [16, g.outChannels, g.inChannels], floats: transformed),
+                      suffix: ".winograd", readers: readers)
         replaced += 1
     }
     if replaced > 0 { removeDeadNodes(&graph) }
