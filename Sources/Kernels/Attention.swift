@@ -33,10 +33,11 @@ public func attention(q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: Unsaf
                                 valueDepth: valueDepth)
     let heads = geometry.count
     withSingleThreadedBLAS {
-        parallelShares(heads, shares: kernelThreadCount) { t, range in
-            attentionHeads(q: q, k: k, v: v, out: out, geometry, heads: range, scale: scale,
-                           scratch: scratch + t * attentionScratchPerThread(keys: keys, depth: depth,
-                                                                             valueDepth: valueDepth, layout: layout))
+        parallelTasks(heads) { worker, head in
+            attentionHeads(q: q, k: k, v: v, out: out, geometry, heads: head ..< head + 1, scale: scale,
+                           scratch: scratch + worker * attentionScratchPerThread(keys: keys, depth: depth,
+                                                                                  valueDepth: valueDepth,
+                                                                                  layout: layout))
         }
     }
 }

@@ -71,22 +71,20 @@ public func conv2d(_ g: ConvGeometry, input: UnsafePointer<Float>, weight: Unsaf
         }
     case .items:
         withSingleThreadedBLAS {
-            parallelShares(g.batch, shares: kernelThreadCount) { t, items in
-                for n in items {
-                    convolveColumns(g, n, 0..<outSpatial, tile: wholeTile, unfoldInParallel: false, input: x.value,
-                                    weight: w.value, bias: b.value, output: y.value,
-                                    scratch: work.value + t * tileFloats)
-                }
+            parallelTasks(g.batch) { worker, n in
+                convolveColumns(g, n, 0..<outSpatial, tile: wholeTile, unfoldInParallel: false, input: x.value,
+                                weight: w.value, bias: b.value, output: y.value,
+                                scratch: work.value + worker * tileFloats)
             }
         }
     case .cacheTiles(let columns):
         let tiles = (outSpatial + columns - 1) / columns
         withSingleThreadedBLAS {
             for n in 0..<g.batch {
-                parallelShares(tiles, shares: kernelThreadCount) { t, share in
-                    convolveColumns(g, n, share.lowerBound * columns ..< min(outSpatial, share.upperBound * columns),
+                parallelTasks(tiles) { worker, tile in
+                    convolveColumns(g, n, tile * columns ..< min(outSpatial, (tile + 1) * columns),
                                     tile: columns, unfoldInParallel: false, input: x.value, weight: w.value,
-                                    bias: b.value, output: y.value, scratch: work.value + t * tileFloats)
+                                    bias: b.value, output: y.value, scratch: work.value + worker * tileFloats)
                 }
             }
         }

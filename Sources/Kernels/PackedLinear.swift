@@ -41,34 +41,32 @@ public func packedLinear(a: UnsafePointer<Float>, packedW: UnsafePointer<Float>,
     let tasks = (rows + linearRowBlock - 1) / linearRowBlock
     let x = UncheckedSendable(a), w = UncheckedSendable(packedW), b = UncheckedSendable(bias)
     let y = UncheckedSendable(output)
-    parallelShares(tasks, shares: kernelThreadCount) { _, range in
-        for task in range {
-            let firstRow = task * linearRowBlock, blockRows = min(linearRowBlock, rows - firstRow)
-            var depth = 0
-            while depth < k {
-                let depthCount = min(linearDepthBlock, k - depth), accumulate = depth > 0
-                let activate = thenGELU && depth + depthCount == k
-                for panel in 0..<panels {
-                    let columns = min(width, n - panel * width)
-                    let weights = w.value + (panel * k + depth) * width
-                    var r = 0
-                    while r < blockRows {
-                        let count = min(broadcastRows, blockRows - r)
-                        let rowsA = x.value + (firstRow + r) * k + depth
-                        broadcastProductBlock(a: rowsA, lda: k, rows: count, b: weights, ldb: width,
-                                              depth: depthCount) { i, c0, c1, c2, c3 in
-                            let row = y.value + (firstRow + r + i) * n + panel * width
-                            let base = accumulate ? UnsafePointer(row) : b.value + panel * width
-                            var (v0, v1) = (c0 + load(base, part: 0, columns), c1 + load(base, part: 1, columns))
-                            var (v2, v3) = (c2 + load(base, part: 2, columns), c3 + load(base, part: 3, columns))
-                            if activate { (v0, v1, v2, v3) = (geluVector(v0), geluVector(v1), geluVector(v2), geluVector(v3)) }
-                            storePrefix(v0, v1, v2, v3, to: row, count: columns)
-                        }
-                        r += broadcastRows
+    parallelTasks(tasks) { _, task in
+        let firstRow = task * linearRowBlock, blockRows = min(linearRowBlock, rows - firstRow)
+        var depth = 0
+        while depth < k {
+            let depthCount = min(linearDepthBlock, k - depth), accumulate = depth > 0
+            let activate = thenGELU && depth + depthCount == k
+            for panel in 0..<panels {
+                let columns = min(width, n - panel * width)
+                let weights = w.value + (panel * k + depth) * width
+                var r = 0
+                while r < blockRows {
+                    let count = min(broadcastRows, blockRows - r)
+                    let rowsA = x.value + (firstRow + r) * k + depth
+                    broadcastProductBlock(a: rowsA, lda: k, rows: count, b: weights, ldb: width,
+                                          depth: depthCount) { i, c0, c1, c2, c3 in
+                        let row = y.value + (firstRow + r + i) * n + panel * width
+                        let base = accumulate ? UnsafePointer(row) : b.value + panel * width
+                        var (v0, v1) = (c0 + load(base, part: 0, columns), c1 + load(base, part: 1, columns))
+                        var (v2, v3) = (c2 + load(base, part: 2, columns), c3 + load(base, part: 3, columns))
+                        if activate { (v0, v1, v2, v3) = (geluVector(v0), geluVector(v1), geluVector(v2), geluVector(v3)) }
+                        storePrefix(v0, v1, v2, v3, to: row, count: columns)
                     }
+                    r += broadcastRows
                 }
-                depth += depthCount
             }
+            depth += depthCount
         }
     }
 }

@@ -1,34 +1,69 @@
 import Dispatch
 import Foundation
+import Synchronization
 
 /// The number of cores the kernels spread work over (the machine's active processors).
 public let kernelThreadCount = max(1, ProcessInfo.processInfo.activeProcessorCount)
 
-/// Runs `body` over `0 ..< count` split into up to `kernelThreadCount` contiguous ranges, one per thread, and
-/// returns when all are done. Work smaller than `minimumPerThread` items per thread runs on the caller's thread.
-/// `body` must only write memory its own range owns.
+/// How many pieces per thread `parallelRanges` cuts its work into, so that a thread that starts late or runs
+/// slow takes fewer of them.
+let rangesPerThread = 4
+
+/// Runs `body` over `0 ..< count` cut into contiguous ranges (up to `rangesPerThread` per thread, none shorter
+/// than `minimumPerThread` items), which the threads take one at a time as they become free, and returns when
+/// all are done. Work smaller than `minimumPerThread` items per thread runs on the caller's thread. `body` must
+/// only write memory its range owns.
 public func parallelRanges(_ count: Int, minimumPerThread: Int = 1, _ body: (Range<Int>) -> Void) {
-    let threads = min(kernelThreadCount, count / max(minimumPerThread, 1))
-    if threads <= 1 {
+    let minimum = max(minimumPerThread, 1)
+    guard min(kernelThreadCount, count / minimum) > 1 else {
         if count > 0 { body(0..<count) }
         return
     }
+    let pieces = min(kernelThreadCount * rangesPerThread, count / minimum)
+    parallelTasks(pieces) { _, piece in body(count * piece / pieces ..< count * (piece + 1) / pieces) }
+}
+
+/// Runs `body(worker, task)` for every task in `0 ..< count` on up to `kernelThreadCount` threads, each taking
+/// the next task from a shared counter as soon as it finishes one, so a core that starts late or runs slow
+/// does fewer tasks instead of holding up the others. Returns when all are done. Every task one thread runs
+/// gets the same `worker` (below `kernelThreadCount`), so each thread can work in its own slice of a scratch
+/// buffer sized for `kernelThreadCount`. Which tasks share a worker varies from run to run: `body` must only
+/// write memory its task or its worker's scratch owns, and results must not depend on that grouping.
+public func parallelTasks(_ count: Int, _ body: (_ worker: Int, _ task: Int) -> Void) {
+    let workers = min(kernelThreadCount, count)
+    if workers <= 1 {
+        for task in 0..<count { body(0, task) }
+        return
+    }
+    let counter = TaskCounter()
     withoutActuallyEscaping(body) { body in
         let work = UncheckedSendable(body)
-        DispatchQueue.concurrentPerform(iterations: threads) { t in
-            work.value(count * t / threads ..< count * (t + 1) / threads)
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            while true {
+                let task = counter.take()
+                guard task < count else { return }
+                work.value(worker, task)
+            }
         }
     }
 }
 
+/// The next task index of one `parallelTasks` call, shared by its threads.
+private final class TaskCounter: Sendable {
+    private let next = Atomic<Int>(0)
+
+    /// Claims the next task index (indices past the last task mean there is nothing left).
+    func take() -> Int { next.wrappingAdd(1, ordering: .relaxed).oldValue }
+}
+
 /// Splits `0 ..< count` into `shares` contiguous ranges (fewer when `count` is smaller) and runs `body(share,
-/// range)` for each on its own thread, returning when all are done. The share index lets each thread work in its
-/// own slice of a scratch buffer sized for `shares`. `body` must only write memory its share owns.
+/// range)` for each, returning when all are done. The split is fixed, whatever the threads' speed: for sums
+/// whose rounding must not depend on timing, and for work whose pieces must be few and large. The share index
+/// lets each call work in its own slice of a scratch buffer sized for `shares`. `body` must only write memory
+/// its share owns.
 public func parallelShares(_ count: Int, shares: Int, _ body: (_ share: Int, _ range: Range<Int>) -> Void) {
     let shares = min(shares, count)
-    parallelRanges(shares) { parts in
-        for part in parts { body(part, count * part / shares ..< count * (part + 1) / shares) }
-    }
+    parallelTasks(shares) { _, part in body(part, count * part / shares ..< count * (part + 1) / shares) }
 }
 
 /// Lets kernels hand closures over raw pointers to worker threads; every use partitions the memory it touches.

@@ -128,17 +128,15 @@ public func projectedGroupNorm(_ x: UnsafePointer<Float>, weight: UnsafePointer<
         let map = UncheckedSendable(mapBuffer.baseAddress!)
         withSingleThreadedBLAS {
             if batch >= 2 * threads || tiles == 1 {
-                parallelShares(batch, shares: threads) { share, items in
-                    let tile = work.value + share * tileFloats
-                    let ownSums = sums.value + share * 2 * channels, ownPivot = pivot.value + share * channels
-                    let ownMap = map.value + share * channels
-                    for n in items {
-                        ownSums.update(repeating: 0, count: 2 * channels)
-                        pivots(n, into: ownPivot)
-                        gather(n, 0..<tiles, tile, ownPivot, ownSums)
-                        maps(ownSums, ownPivot, into: ownMap)
-                        write(n, 0..<tiles, tile, projected: tiles == 1, ownMap)
-                    }
+                parallelTasks(batch) { worker, n in
+                    let tile = work.value + worker * tileFloats
+                    let ownSums = sums.value + worker * 2 * channels, ownPivot = pivot.value + worker * channels
+                    let ownMap = map.value + worker * channels
+                    ownSums.update(repeating: 0, count: 2 * channels)
+                    pivots(n, into: ownPivot)
+                    gather(n, 0..<tiles, tile, ownPivot, ownSums)
+                    maps(ownSums, ownPivot, into: ownMap)
+                    write(n, 0..<tiles, tile, projected: tiles == 1, ownMap)
                 }
                 return
             }
@@ -153,8 +151,8 @@ public func projectedGroupNorm(_ x: UnsafePointer<Float>, weight: UnsafePointer<
                     for i in 0..<2 * channels { sums.value[i] += sums.value[share * 2 * channels + i] }
                 }
                 maps(sums.value, pivot.value, into: map.value)
-                parallelShares(tiles, shares: threads) { share, range in
-                    write(n, range, work.value + share * tileFloats, projected: false, map.value)
+                parallelTasks(tiles) { worker, tile in
+                    write(n, tile ..< tile + 1, work.value + worker * tileFloats, projected: false, map.value)
                 }
             }
         }

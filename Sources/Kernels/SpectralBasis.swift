@@ -36,9 +36,9 @@ public struct SpectralBasis: Sendable {
                               _ imag: UnsafeMutablePointer<Float>, _ fftScratch: UnsafeMutablePointer<Float>) -> Void) {
         let perThread = perThreadScratchCount, n = length, half = n / 2 + 1
         let base = UncheckedSendable(scratch)
-        parallelShares(batch, shares: kernelThreadCount) { share, items in
-            let frame = base.value + share * perThread, real = frame + n, imag = real + half
-            for item in items { body(item, frame, real, imag, imag + half) }
+        parallelTasks(batch) { worker, item in
+            let frame = base.value + worker * perThread, real = frame + n, imag = real + half
+            body(item, frame, real, imag, imag + half)
         }
     }
 }

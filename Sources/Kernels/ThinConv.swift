@@ -59,14 +59,11 @@ func thinConv1d(_ g: ConvGeometry, input: UnsafePointer<Float>, weight: UnsafePo
     let x = UncheckedSendable(input), w = UncheckedSendable(UnsafePointer(packed)), b = UncheckedSendable(bias)
     let y = UncheckedSendable(output), tiles = UncheckedSendable(scratch + taps * rows)
     let tileFloats = thinTileFloats(g)
-    parallelShares(g.batch * chunks, shares: kernelThreadCount) { share, tasks in
-        let tile = tiles.value + share * tileFloats
-        for task in tasks {
-            let (n, chunk) = task.quotientAndRemainder(dividingBy: chunks)
-            let positions = chunk * thinChunk ..< min(g.outWidth, (chunk + 1) * thinChunk)
-            thinConvChunk(g, n, positions, input: x.value, packed: w.value, bias: b.value, output: y.value,
-                          tile: tile)
-        }
+    parallelTasks(g.batch * chunks) { worker, task in
+        let (n, chunk) = task.quotientAndRemainder(dividingBy: chunks)
+        let positions = chunk * thinChunk ..< min(g.outWidth, (chunk + 1) * thinChunk)
+        thinConvChunk(g, n, positions, input: x.value, packed: w.value, bias: b.value, output: y.value,
+                      tile: tiles.value + worker * tileFloats)
     }
 }
 

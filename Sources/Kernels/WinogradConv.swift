@@ -100,13 +100,11 @@ public func winogradConv3x3(_ g: ConvGeometry, input: UnsafePointer<Float>, tran
     let y = UncheckedSendable(output), work = UncheckedSendable(scratch)
     withSingleThreadedBLAS {
         for n in 0..<g.batch {
-            parallelShares(blocks, shares: kernelThreadCount) { share, range in
-                let base = work.value + share * threadFloats
-                for block in range {
-                    let rows = block * blockRows ..< min(tileRows, (block + 1) * blockRows)
-                    winogradBlock(g, n, tileRows: rows, tileColumns: tileColumns, input: x.value,
-                                  transformedWeight: u.value, bias: b.value, output: y.value, scratch: base)
-                }
+            parallelTasks(blocks) { worker, block in
+                let rows = block * blockRows ..< min(tileRows, (block + 1) * blockRows)
+                winogradBlock(g, n, tileRows: rows, tileColumns: tileColumns, input: x.value,
+                              transformedWeight: u.value, bias: b.value, output: y.value,
+                              scratch: work.value + worker * threadFloats)
             }
         }
     }
