@@ -27,8 +27,8 @@ public enum Op: Sendable {
     case conv(ConvGeometry)
     /// ONNX `ConvTranspose`, 1-D (as height 1) and 2-D. Inputs: x, weight, optional bias.
     case convTranspose(ConvGeometry)
-    /// A 3×3 `Conv` (stride 1, padding 1, one group) computed by Winograd's F(2×2, 3×3) (`winogradConv3x3`),
-    /// made by `useWinogradConvolutions`. Inputs: x, the transformed weight `[16, outChannels, inChannels]`
+    /// A 3×3 `Conv` (stride 1, padding 1, one group) computed by Winograd's F(4×4, 3×3) (`winogradConv3x3`),
+    /// made by `useWinogradConvolutions`. Inputs: x, the transformed weight `[36, outChannels, inChannels]`
     /// (`winogradWeights`), optional bias.
     case winogradConv(ConvGeometry)
     /// A `Conv` (`analysis`) or `ConvTranspose` (synthesis) whose weights are a windowed DFT basis, computed

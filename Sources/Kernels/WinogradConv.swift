@@ -1,33 +1,35 @@
 /// True when `winogradConv3x3` can compute `g`: a non-empty 3×3 convolution with stride 1, no dilation, one group
-/// and "same" padding of 1, so that each 2×2 block of output comes from a 4×4 block of input, whose one row of
+/// and "same" padding of 1, so that each 4×4 block of output comes from a 6×6 block of input, whose one row of
 /// tiles fits `winogradRowFloats` (a block holds at least one row).
 public func winogradApplies(_ g: ConvGeometry) -> Bool {
     g.batch > 0 && g.inChannels > 0 && g.outChannels > 0 && g.outHeight > 0 && g.outWidth > 0
         && g.kernelHeight == 3 && g.kernelWidth == 3 && g.strideHeight == 1 && g.strideWidth == 1
         && g.dilationHeight == 1 && g.dilationWidth == 1 && g.groups == 1 && g.padTop == 1 && g.padLeft == 1
         && g.outHeight == g.inHeight && g.outWidth == g.inWidth
-        && winogradTiles(g).columns <= winogradRowFloats / 16 / (g.inChannels + g.outChannels)
+        && winogradTiles(g).columns <= winogradRowFloats / 36 / (g.inChannels + g.outChannels)
 }
 
-/// 2×2 output tiles across a row of `g`'s output, and rows of tiles.
+/// 4×4 output tiles across a row of `g`'s output, and rows of tiles.
 private func winogradTiles(_ g: ConvGeometry) -> (columns: Int, rows: Int) {
-    ((g.outWidth + 1) / 2, (g.outHeight + 1) / 2)
+    ((g.outWidth + 3) / 4, (g.outHeight + 3) / 4)
 }
 
 /// The most floats one row of tiles may need per thread (transformed input and products): 8 Mi floats, 32 MiB.
-/// HT-Demucs's widest needs 3 Mi; wider shapes run as direct convolutions, whose scratch is bounded.
+/// HT-Demucs's widest needs under half a Mi; wider shapes run as direct convolutions, whose scratch is bounded.
 let winogradRowFloats = 1 << 23
 
 /// The weights of a 3×3 convolution (`[outChannels, inChannels, 3, 3]`) transformed for `winogradConv3x3`:
-/// `U[ξ][o][c]`, 16 × `outChannels` × `inChannels`, where `U[·][o][c]` is `G · w[o][c] · Gᵀ` (4 × 4) with
-/// `G = [[1, 0, 0], [½, ½, ½], [½, −½, ½], [0, 0, 1]]`, computed in double precision.
+/// `U[ξ][o][c]`, 36 × `outChannels` × `inChannels`, where `U[·][o][c]` is `G · w[o][c] · Gᵀ` (6 × 6, stored at
+/// `ξ = 6p + q`) with `G = [[¼, 0, 0], [−⅙, −⅙, −⅙], [−⅙, ⅙, −⅙], [1/24, 1/12, ⅙], [1/24, −1/12, ⅙], [0, 0, 1]]`,
+/// computed in double precision.
 public func winogradWeights(_ weight: UnsafePointer<Float>, outChannels: Int, inChannels: Int) -> [Float] {
-    /// `G · (a, b, c)` for one column or row of three taps: `(a, (a + b + c) / 2, (a − b + c) / 2, c)`.
-    @inline(__always) func lift(_ a: Double, _ b: Double, _ c: Double) -> (Double, Double, Double, Double) {
-        (a, (a + b + c) / 2, (a - b + c) / 2, c)
+    typealias Lifted = (Double, Double, Double, Double, Double, Double)
+    /// `G · (a, b, c)` for one column or row of three taps.
+    @inline(__always) func lift(_ a: Double, _ b: Double, _ c: Double) -> Lifted {
+        (a / 4, -(a + b + c) / 6, -(a - b + c) / 6, a / 24 + b / 12 + c / 6, a / 24 - b / 12 + c / 6, c)
     }
     let plane = outChannels * inChannels
-    var u = [Float](repeating: 0, count: 16 * plane)
+    var u = [Float](repeating: 0, count: 36 * plane)
     u.withUnsafeMutableBufferPointer { buffer in
         let out = UncheckedSendable(buffer.baseAddress!), w = UncheckedSendable(weight)
         parallelRanges(outChannels) { channels in
@@ -35,21 +37,25 @@ public func winogradWeights(_ weight: UnsafePointer<Float>, outChannels: Int, in
                 for c in 0..<inChannels {
                     let taps = w.value + (o * inChannels + c) * 9
                     @inline(__always) func tap(_ a: Int, _ b: Int) -> Double { Double(taps[a * 3 + b]) }
-                    // G · w, column by column: rows p = 0 ..< 4 of each of the three columns.
+                    // G · w, column by column: rows p = 0 ..< 6 of each of the three columns.
                     let c0 = lift(tap(0, 0), tap(1, 0), tap(2, 0)), c1 = lift(tap(0, 1), tap(1, 1), tap(2, 1))
                     let c2 = lift(tap(0, 2), tap(1, 2), tap(2, 2))
-                    // (G · w) · Gᵀ, row by row, stored at ξ = 4p + q.
+                    // (G · w) · Gᵀ, row by row, stored at ξ = 6p + q.
                     let at = out.value + o * inChannels + c
-                    @inline(__always) func store(_ p: Int, _ row: (Double, Double, Double, Double)) {
-                        at[(4 * p) * plane] = Float(row.0)
-                        at[(4 * p + 1) * plane] = Float(row.1)
-                        at[(4 * p + 2) * plane] = Float(row.2)
-                        at[(4 * p + 3) * plane] = Float(row.3)
+                    @inline(__always) func store(_ p: Int, _ row: Lifted) {
+                        at[(6 * p) * plane] = Float(row.0)
+                        at[(6 * p + 1) * plane] = Float(row.1)
+                        at[(6 * p + 2) * plane] = Float(row.2)
+                        at[(6 * p + 3) * plane] = Float(row.3)
+                        at[(6 * p + 4) * plane] = Float(row.4)
+                        at[(6 * p + 5) * plane] = Float(row.5)
                     }
                     store(0, lift(c0.0, c1.0, c2.0))
                     store(1, lift(c0.1, c1.1, c2.1))
                     store(2, lift(c0.2, c1.2, c2.2))
                     store(3, lift(c0.3, c1.3, c2.3))
+                    store(4, lift(c0.4, c1.4, c2.4))
+                    store(5, lift(c0.5, c1.5, c2.5))
                 }
             }
         }
@@ -58,32 +64,32 @@ public func winogradWeights(_ weight: UnsafePointer<Float>, outChannels: Int, in
 }
 
 /// Floats of transformed input and products one block of `winogradConv3x3` may hold: 2 Mi floats (8 MiB) per
-/// core, or one row of tiles when that is larger. Bigger blocks keep the sixteen products large enough to run
+/// core, or one row of tiles when that is larger. Bigger blocks keep the 36 products large enough to run
 /// at OpenBLAS's full rate, and the transformed weights are streamed once per block.
 let winogradBlockFloats = 1 << 21
 
-/// Rows of 2×2 output tiles per block of `winogradConv3x3`.
+/// Rows of 4×4 output tiles per block of `winogradConv3x3`.
 private func winogradBlockRows(_ g: ConvGeometry) -> Int {
     let (columns, rows) = winogradTiles(g)
-    return max(1, min(rows, winogradBlockFloats / (16 * (g.inChannels + g.outChannels) * columns)))
+    return max(1, min(rows, winogradBlockFloats / (36 * (g.inChannels + g.outChannels) * columns)))
 }
 
 /// Scratch floats `winogradConv3x3` needs for `g`: one block of transformed input and of products per thread,
-/// plus four de-interleaved input rows.
+/// plus one tile row's transformed input rows in four phases and a row of zeros.
 public func winogradScratchCount(_ g: ConvGeometry) -> Int {
     winogradThreadFloats(g) * kernelThreadCount
 }
 
 private func winogradThreadFloats(_ g: ConvGeometry) -> Int {
     let columns = winogradTiles(g).columns
-    return 16 * (g.inChannels + g.outChannels) * winogradBlockRows(g) * columns + 8 * (columns + 1)
+    return 36 * (g.inChannels + g.outChannels) * winogradBlockRows(g) * columns + 24 * (columns + 1) + g.inWidth
 }
 
-/// 3×3 convolution (stride 1, padding 1, one group: `winogradApplies`) by Winograd's F(2×2, 3×3): each 2×2
-/// block of output is `Aᵀ · [U ⊙ (Bᵀ · d · B)] · A` for its 4×4 input block `d`, so the sixteen element-wise
-/// products over channels become sixteen matrix products `M[ξ] = U[ξ] · V[ξ]` (`outChannels × inChannels` by
-/// `inChannels × tiles`) with 16/36 of direct convolution's multiply-adds. The input transforms and output
-/// transforms only add and subtract (`Bᵀ` and `Aᵀ` hold 0 and ±1); `U` comes from `winogradWeights`.
+/// 3×3 convolution (stride 1, padding 1, one group: `winogradApplies`) by Winograd's F(4×4, 3×3): each 4×4
+/// block of output is `Aᵀ · [U ⊙ (Bᵀ · d · B)] · A` for its 6×6 input block `d`, so the 36 element-wise
+/// products over channels become 36 matrix products `M[ξ] = U[ξ] · V[ξ]` (`outChannels × inChannels` by
+/// `inChannels × tiles`) with 36/144 of direct convolution's multiply-adds. The input and output transforms
+/// (`winogradInput`, `winogradOutput`) only add and scale by small powers of two; `U` comes from `winogradWeights`.
 ///
 /// Blocks of tile rows go to separate cores, each transformed into its own scratch, multiplied through
 /// single-threaded gemms and transformed back into the output. `input` `[batch, inChannels, H, W]`, `output`
@@ -117,16 +123,18 @@ private func winogradBlock(_ g: ConvGeometry, _ n: Int, tileRows: Range<Int>, ti
                            scratch: UnsafeMutablePointer<Float>) {
     let cin = g.inChannels, cout = g.outChannels
     let tiles = tileRows.count * tileColumns
-    let v = scratch, m = scratch + 16 * cin * tiles
-    let rowBuffer = m + 16 * cout * tiles
+    let v = scratch, m = scratch + 36 * cin * tiles
+    let phases = m + 36 * cout * tiles, zeros = phases + 24 * (tileColumns + 1)
+    zeros.update(repeating: 0, count: g.inWidth)
     for c in 0..<cin {
         let plane = input + (n * cin + c) * g.inSpatial
         for (r, i) in tileRows.enumerated() {
             transformInputTiles(plane, height: g.inHeight, width: g.inWidth, tileRow: i, tileColumns: tileColumns,
-                                into: v + c * tiles + r * tileColumns, stride: cin * tiles, rows: rowBuffer)
+                                into: v + c * tiles + r * tileColumns, stride: cin * tiles, phases: phases,
+                                zeros: zeros)
         }
     }
-    for xi in 0..<16 {
+    for xi in 0..<36 {
         gemm(m: cout, n: tiles, k: cin, a: transformedWeight + xi * cout * cin, lda: cin,
              b: v + xi * cin * tiles, ldb: tiles, beta: 0, c: m + xi * cout * tiles, ldc: tiles)
     }
@@ -140,88 +148,157 @@ private func winogradBlock(_ g: ConvGeometry, _ n: Int, tileRows: Range<Int>, ti
     }
 }
 
-/// `Bᵀ · d · B` for the `tileColumns` 4×4 input blocks of tile row `tileRow` of one input plane (block `j` starts
-/// at row `2·tileRow − 1`, column `2j − 1`; samples outside the plane read zero), written as 16 runs of
-/// `tileColumns` values `stride` apart (`ξ = 4p + q`). `rows` is scratch of `8 · (tileColumns + 1)` floats.
+/// `Bᵀ · d` of Winograd's F(4, 3) for six samples `d` in each lane, with `Bᵀ = [[4, 0, −5, 0, 1, 0],
+/// [0, −4, −4, 1, 1, 0], [0, 4, −4, −1, 1, 0], [0, −2, −1, 2, 1, 0], [0, 2, −1, −2, 1, 0], [0, 4, 0, −5, 0, 1]]`.
+@inline(__always)
+private func winogradInput<V: SIMD>(_ d0: V, _ d1: V, _ d2: V, _ d3: V, _ d4: V, _ d5: V) -> (V, V, V, V, V, V)
+where V.Scalar == Float {
+    let a = d4 - 4 * d2, b = d3 - 4 * d1, e = d4 - d2, f = 2 * (d3 - d1)
+    return (4 * d0 - 5 * d2 + d4, a + b, a - b, e + f, e - f, 4 * d1 - 5 * d3 + d5)
+}
+
+/// `Aᵀ · m` of Winograd's F(4, 3) for six products `m` in each lane, with `Aᵀ = [[1, 1, 1, 1, 1, 0],
+/// [0, 1, −1, 2, −2, 0], [0, 1, 1, 4, 4, 0], [0, 1, −1, 8, −8, 1]]`.
+@inline(__always)
+private func winogradOutput(_ m0: FloatVector, _ m1: FloatVector, _ m2: FloatVector, _ m3: FloatVector,
+                            _ m4: FloatVector, _ m5: FloatVector) -> (FloatVector, FloatVector, FloatVector, FloatVector) {
+    let a = m1 + m2, b = m1 - m2, c = m3 + m4, e = m3 - m4
+    return (m0 + a + c, b + 2 * e, a + 4 * c, b + 8 * e + m5)
+}
+
+/// `Bᵀ · d · B` for the `tileColumns` 6×6 input blocks of tile row `tileRow` of one input plane (block `j` starts
+/// at row `4·tileRow − 1`, column `4j − 1`; samples outside the plane read zero), written as 36 runs of
+/// `tileColumns` values `stride` apart (`ξ = 6p + q`).
 ///
-/// Each input row is first split into its odd and even columns (`a[j] = x[2j − 1]`, `e[j] = x[2j]`), so that a
-/// block's four columns are `a[j], e[j], a[j + 1], e[j + 1]` and both transforms are vector arithmetic over `j`.
+/// The six input rows are first split into their four column phases (`phase_s[j] = row[4j − 1 + s]`) and
+/// combined, phase by phase, into the six rows of `Bᵀ · d`, kept in phases in `phases` (`24 · (tileColumns + 1)`
+/// floats): block `j`'s six columns are then `phase_0…3[j], phase_0[j + 1], phase_1[j + 1]`, and the row
+/// transform is vector arithmetic over `j`. `zeros` holds `width` zeros, read for rows outside the plane.
 private func transformInputTiles(_ plane: UnsafePointer<Float>, height: Int, width: Int, tileRow: Int,
                                  tileColumns: Int, into v: UnsafeMutablePointer<Float>, stride: Int,
-                                 rows: UnsafeMutablePointer<Float>) {
+                                 phases: UnsafeMutablePointer<Float>, zeros: UnsafePointer<Float>) {
     let span = tileColumns + 1
-    // Split rows 2·tileRow − 1 ... 2·tileRow + 2 into rows[4k] (odd columns) and rows[4k + span] (even).
-    for k in 0..<4 {
-        let odd = rows + 2 * k * span, even = odd + span
-        let r = 2 * tileRow - 1 + k
-        guard r >= 0 && r < height else {
-            odd.update(repeating: 0, count: 2 * span)
-            continue
-        }
-        let row = plane + r * width
-        var j = 0
-        while j < span {
-            let c = 2 * j - 1
-            if c >= 0 && c + 2 * vectorWidth <= width && j + vectorWidth <= span {
-                let pair = UnsafeRawPointer(row + c).loadUnaligned(as: FloatVectorPair.self)
-                UnsafeMutableRawPointer(odd + j).storeBytes(of: pair.evenHalf, as: FloatVector.self)
-                UnsafeMutableRawPointer(even + j).storeBytes(of: pair.oddHalf, as: FloatVector.self)
-                j += vectorWidth
-            } else {
-                odd[j] = c >= 0 && c < width ? row[c] : 0
-                even[j] = c + 1 < width ? row[c + 1] : 0
-                j += 1
+    @inline(__always) func inputRow(_ k: Int) -> UnsafePointer<Float> {
+        let r = 4 * tileRow - 1 + k
+        return r >= 0 && r < height ? plane + r * width : zeros
+    }
+    let r0 = inputRow(0), r1 = inputRow(1), r2 = inputRow(2), r3 = inputRow(3), r4 = inputRow(4), r5 = inputRow(5)
+    var j = 0
+    while j < span {
+        let c = 4 * j - 1
+        if c >= 0 && c + 4 * vectorWidth <= width && j + vectorWidth <= span {
+            let d0 = loadPhases(r0 + c), d1 = loadPhases(r1 + c), d2 = loadPhases(r2 + c)
+            let d3 = loadPhases(r3 + c), d4 = loadPhases(r4 + c), d5 = loadPhases(r5 + c)
+            /// Phase `s` of the six rows of `Bᵀ · d`, `vectorWidth` blocks' worth.
+            @inline(__always) func split(_ s: Int, _ t: (FloatVector, FloatVector, FloatVector, FloatVector,
+                                                          FloatVector, FloatVector)) {
+                let at = UnsafeMutableRawPointer(phases + s * span + j), rowBytes = 4 * span * MemoryLayout<Float>.stride
+                at.storeBytes(of: t.0, as: FloatVector.self)
+                at.storeBytes(of: t.1, toByteOffset: rowBytes, as: FloatVector.self)
+                at.storeBytes(of: t.2, toByteOffset: 2 * rowBytes, as: FloatVector.self)
+                at.storeBytes(of: t.3, toByteOffset: 3 * rowBytes, as: FloatVector.self)
+                at.storeBytes(of: t.4, toByteOffset: 4 * rowBytes, as: FloatVector.self)
+                at.storeBytes(of: t.5, toByteOffset: 5 * rowBytes, as: FloatVector.self)
             }
+            split(0, winogradInput(d0.0, d1.0, d2.0, d3.0, d4.0, d5.0))
+            split(1, winogradInput(d0.1, d1.1, d2.1, d3.1, d4.1, d5.1))
+            split(2, winogradInput(d0.2, d1.2, d2.2, d3.2, d4.2, d5.2))
+            split(3, winogradInput(d0.3, d1.3, d2.3, d3.3, d4.3, d5.3))
+            j += vectorWidth
+        } else {
+            @inline(__always) func four(_ row: UnsafePointer<Float>) -> SIMD4<Float> {
+                var d = SIMD4<Float>()
+                for s in 0..<4 where c + s >= 0 && c + s < width { d[s] = row[c + s] }
+                return d
+            }
+            @inline(__always) func split(_ p: Int, _ t: SIMD4<Float>) {
+                for s in 0..<4 { phases[(4 * p + s) * span + j] = t[s] }
+            }
+            let t = winogradInput(four(r0), four(r1), four(r2), four(r3), four(r4), four(r5))
+            split(0, t.0)
+            split(1, t.1)
+            split(2, t.2)
+            split(3, t.3)
+            split(4, t.4)
+            split(5, t.5)
+            j += 1
         }
     }
     forEachLane(tileColumns) { j, lanes in
-        /// Row transform of input row `k`: `d · B` for the four columns of each block.
-        @inline(__always) func rowTransform(_ k: Int) -> (FloatVector, FloatVector, FloatVector, FloatVector) {
-            let odd = UnsafePointer(rows + 2 * k * span + j), even = odd + span
-            let d0 = lanes.load(odd), d1 = lanes.load(even), d2 = lanes.load(odd + 1), d3 = lanes.load(even + 1)
-            return (d0 - d2, d1 + d2, d2 - d1, d1 - d3)
+        for p in 0..<6 {
+            let row = UnsafePointer(phases + 4 * p * span + j)
+            let t = winogradInput(lanes.load(row), lanes.load(row + span), lanes.load(row + 2 * span),
+                                  lanes.load(row + 3 * span), lanes.load(row + 1), lanes.load(row + span + 1))
+            let out = v + 6 * p * stride + j
+            lanes.store(t.0, to: out)
+            lanes.store(t.1, to: out + stride)
+            lanes.store(t.2, to: out + 2 * stride)
+            lanes.store(t.3, to: out + 3 * stride)
+            lanes.store(t.4, to: out + 4 * stride)
+            lanes.store(t.5, to: out + 5 * stride)
         }
-        /// Column transform of component `q` of the four transformed rows, stored at `ξ = 4p + q`.
-        @inline(__always) func store(_ q: Int, _ t0: FloatVector, _ t1: FloatVector, _ t2: FloatVector,
-                                     _ t3: FloatVector) {
-            lanes.store(t0 - t2, to: v + q * stride + j)
-            lanes.store(t1 + t2, to: v + (4 + q) * stride + j)
-            lanes.store(t2 - t1, to: v + (8 + q) * stride + j)
-            lanes.store(t1 - t3, to: v + (12 + q) * stride + j)
-        }
-        let r0 = rowTransform(0), r1 = rowTransform(1), r2 = rowTransform(2), r3 = rowTransform(3)
-        store(0, r0.0, r1.0, r2.0, r3.0)
-        store(1, r0.1, r1.1, r2.1, r3.1)
-        store(2, r0.2, r1.2, r2.2, r3.2)
-        store(3, r0.3, r1.3, r2.3, r3.3)
     }
 }
 
-/// `Aᵀ · m · A + bias` for the `tileColumns` 2×2 output blocks of tile row `tileRow` of one output plane, from
-/// the 16 runs of products `stride` apart (`ξ = 4p + q`), with `Aᵀ = [[1, 1, 1, 0], [0, 1, −1, −1]]`. Rows and
-/// columns past the plane's edge (odd sizes) are dropped.
+/// `Aᵀ · m · A + bias` for the `tileColumns` 4×4 output blocks of tile row `tileRow` of one output plane, from
+/// the 36 runs of products `stride` apart (`ξ = 6p + q`). Rows and columns past the plane's edge are dropped.
 private func transformOutputTiles(_ m: UnsafePointer<Float>, stride: Int, bias: Float,
                                   into plane: UnsafeMutablePointer<Float>, height: Int, width: Int, tileRow: Int,
                                   tileColumns: Int) {
-    for a in 0..<2 {
-        let r = 2 * tileRow + a
-        guard r < height else { break }
-        let row = plane + r * width
-        forEachLane(tileColumns) { j, lanes in
-            /// Row `a` of `Aᵀ` applied down column `q`: `Σ_p Aᵀ[a][p] · m[4p + q]`.
-            @inline(__always) func column(_ q: Int) -> FloatVector {
-                let m1 = lanes.load(m + (4 + q) * stride + j), m2 = lanes.load(m + (8 + q) * stride + j)
-                return a == 0 ? lanes.load(m + q * stride + j) + m1 + m2 : m1 - m2 - lanes.load(m + (12 + q) * stride + j)
-            }
-            let s0 = column(0), s1 = column(1), s2 = column(2), s3 = column(3)
-            var pair = FloatVectorPair()
-            pair.evenHalf = s0 + s1 + s2 + bias
-            pair.oddHalf = s1 - s2 - s3 + bias
-            if lanes.count == vectorWidth && 2 * (j + vectorWidth) <= width {
-                UnsafeMutableRawPointer(row + 2 * j).storeBytes(of: pair, as: FloatVectorPair.self)
+    forEachLane(tileColumns) { j, lanes in
+        /// `Aᵀ` down column `q` of the blocks' products: that column's value in each of the four output rows.
+        @inline(__always) func column(_ q: Int) -> (FloatVector, FloatVector, FloatVector, FloatVector) {
+            let at = m + q * stride + j, step = 6 * stride
+            return winogradOutput(lanes.load(at), lanes.load(at + step), lanes.load(at + 2 * step),
+                                  lanes.load(at + 3 * step), lanes.load(at + 4 * step), lanes.load(at + 5 * step))
+        }
+        let z0 = column(0), z1 = column(1), z2 = column(2), z3 = column(3), z4 = column(4), z5 = column(5)
+        /// Output row `a` of the blocks: `Aᵀ` across its six columns, the four results interleaved.
+        @inline(__always) func emit(_ a: Int, _ s0: FloatVector, _ s1: FloatVector, _ s2: FloatVector,
+                                    _ s3: FloatVector, _ s4: FloatVector, _ s5: FloatVector) {
+            let r = 4 * tileRow + a
+            guard r < height else { return }
+            let y = winogradOutput(s0, s1, s2, s3, s4, s5)
+            let row = plane + r * width + 4 * j
+            if lanes.count == vectorWidth && 4 * (j + vectorWidth) <= width {
+                storeInterleaved(y.0 + bias, y.1 + bias, y.2 + bias, y.3 + bias, to: row)
             } else {
-                for l in 0..<min(2 * lanes.count, width - 2 * j) { row[2 * j + l] = pair[l] }
+                withUnsafeTemporaryAllocation(of: Float.self, capacity: 4 * vectorWidth) { buffer in
+                    storeInterleaved(y.0 + bias, y.1 + bias, y.2 + bias, y.3 + bias, to: buffer.baseAddress!)
+                    row.update(from: buffer.baseAddress!, count: min(4 * lanes.count, width - 4 * j))
+                }
             }
         }
+        emit(0, z0.0, z1.0, z2.0, z3.0, z4.0, z5.0)
+        emit(1, z0.1, z1.1, z2.1, z3.1, z4.1, z5.1)
+        emit(2, z0.2, z1.2, z2.2, z3.2, z4.2, z5.2)
+        emit(3, z0.3, z1.3, z2.3, z3.3, z4.3, z5.3)
     }
+}
+
+/// The four column phases of the `4 · vectorWidth` floats from `p`: `(x[0], x[4], …)`, `(x[1], x[5], …)`,
+/// `(x[2], x[6], …)`, `(x[3], x[7], …)`, by two rounds of even/odd splits of vector pairs.
+@inline(__always)
+private func loadPhases(_ p: UnsafePointer<Float>) -> (FloatVector, FloatVector, FloatVector, FloatVector) {
+    let raw = UnsafeRawPointer(p)
+    let first = raw.loadUnaligned(as: FloatVectorPair.self)
+    let second = raw.loadUnaligned(fromByteOffset: MemoryLayout<FloatVectorPair>.stride, as: FloatVectorPair.self)
+    let evens = FloatVectorPair(lowHalf: first.evenHalf, highHalf: second.evenHalf)
+    let odds = FloatVectorPair(lowHalf: first.oddHalf, highHalf: second.oddHalf)
+    return (evens.evenHalf, odds.evenHalf, evens.oddHalf, odds.oddHalf)
+}
+
+/// Stores four phases interleaved as `4 · vectorWidth` floats from `p`: `y0[0], y1[0], y2[0], y3[0], y0[1], …`
+/// (what `loadPhases` splits).
+@inline(__always)
+private func storeInterleaved(_ y0: FloatVector, _ y1: FloatVector, _ y2: FloatVector, _ y3: FloatVector,
+                              to p: UnsafeMutablePointer<Float>) {
+    var evens = FloatVectorPair(), odds = FloatVectorPair()
+    (evens.evenHalf, evens.oddHalf, odds.evenHalf, odds.oddHalf) = (y0, y2, y1, y3)
+    var first = FloatVectorPair(), second = FloatVectorPair()
+    (first.evenHalf, first.oddHalf) = (evens.lowHalf, odds.lowHalf)
+    (second.evenHalf, second.oddHalf) = (evens.highHalf, odds.highHalf)
+    let raw = UnsafeMutableRawPointer(p)
+    raw.storeBytes(of: first, as: FloatVectorPair.self)
+    raw.storeBytes(of: second, toByteOffset: MemoryLayout<FloatVectorPair>.stride, as: FloatVectorPair.self)
 }

@@ -60,24 +60,25 @@ final class ConvTests: XCTestCase {
         assertClose(out, reference(g, x, w, bias), tolerance: 1e-5, "\(g)", file: file, line: line)
     }
 
-    /// Winograd's F(2×2, 3×3): even and odd sizes (the last tiles' spare row and column dropped), planes one or
-    /// two samples wide, rows wider than a vector (the de-interleaving and interleaving fast paths), a batch, no
-    /// bias, and enough channels and tiles for several blocks over the cores.
+    /// Winograd's F(4×4, 3×3): sizes that are and are not multiples of 4 (the last tiles' spare rows and columns
+    /// dropped), planes one to three samples wide, rows wider than four vectors (the de-interleaving and
+    /// interleaving fast paths, with their scalar edges), a batch, no bias, and enough channels and tiles for
+    /// several blocks over the cores.
     func testWinogradMatchesTheDirectSum() {
-        for (height, width) in [(8, 10), (9, 13), (1, 1), (2, 2), (3, 1), (7, 75), (6, 2)] {
+        for (height, width) in [(8, 12), (9, 13), (1, 1), (2, 2), (3, 1), (7, 75), (6, 2), (5, 139), (4, 3)] {
             let g = convGeometry(batch: 2, inChannels: 5, outChannels: 7, groups: 1, input: (height, width),
                                  kernel: (3, 3), padBegin: (1, 1), padEnd: (1, 1))
             XCTAssertTrue(winogradApplies(g))
             check(g, bias: height % 2 == 0, seed: UInt64(height * 100 + width), winograd: true)
         }
-        // 20 rows of 220 tiles, each row 16 · (16 + 16) · 220 floats: two blocks.
-        let blocks = convGeometry(batch: 1, inChannels: 16, outChannels: 16, groups: 1, input: (40, 440),
+        // 20 rows of 220 tiles, each row 36 · (16 + 16) · 220 floats: several blocks.
+        let blocks = convGeometry(batch: 1, inChannels: 16, outChannels: 16, groups: 1, input: (80, 880),
                                   kernel: (3, 3), padBegin: (1, 1), padEnd: (1, 1))
-        XCTAssertGreaterThan(20 * 16 * 32 * 220, winogradBlockFloats)
+        XCTAssertGreaterThan(20 * 36 * 32 * 220, 2 * winogradBlockFloats)
         check(blocks, bias: true, seed: 77, winograd: true)
     }
 
-    /// Refused: a row of tiles wider than its scratch bound (300 tiles × 16 × 4,096 channels), no input
+    /// Refused: a row of tiles wider than its scratch bound (150 tiles × 36 × 4,096 channels), no input
     /// channels, an empty plane, stride 2, groups, no padding, a 3×1 kernel, dilation 2.
     func testWinogradOnlyTakesSameSizedThreeByThreeConvolutions() {
         func geometry(channels: (Int, Int) = (4, 4), groups: Int = 1, input: (Int, Int) = (8, 8),

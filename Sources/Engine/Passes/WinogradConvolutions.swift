@@ -1,12 +1,12 @@
 import Kernels
 
-/// Input channels below which a 3×3 convolution stays direct: Winograd's sixteen products over so few channels
+/// Input channels below which a 3×3 convolution stays direct: Winograd's 36 products over so few channels
 /// are too small to run at the gemm's rate (HT-Demucs's decoders have 48 and more).
 let winogradMinimumInChannels = 16
 
 /// Replaces 3×3 convolutions that `winogradConv3x3` can compute (`winogradApplies`), whose weights are constant
 /// and which have at least `winogradMinimumInChannels` input channels, by `.winogradConv` nodes reading
-/// weights transformed once here (`winogradWeights`, 16/9 of the original's size, which is dropped as soon as
+/// weights transformed once here (`winogradWeights`, 4 times the original's size, which is dropped as soon as
 /// nothing else reads it: `replaceWeight`). HT-Demucs's decoders each rewrite their input through one. Returns how
 /// many were replaced.
 @discardableResult
@@ -23,7 +23,7 @@ func useWinogradConvolutions(_ graph: inout Graph) -> Int {
         }
         graph.nodes[index].op = .winogradConv(g)
         replaceWeight(&graph, node: index, input: 1,
-                      with: Tensor(shape: [16, g.outChannels, g.inChannels], floats: transformed),
+                      with: Tensor(shape: [36, g.outChannels, g.inChannels], floats: transformed),
                       suffix: ".winograd", readers: readers)
         replaced += 1
     }
