@@ -34,7 +34,7 @@ public func attention(q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: Unsaf
     let heads = geometry.count
     withSingleThreadedBLAS {
         parallelTasks(heads) { worker, head in
-            attentionHeads(q: q, k: k, v: v, out: out, geometry, heads: head ..< head + 1, scale: scale,
+            attentionHeads(q: q, k: k, v: v, out: out, geometry, head: head, scale: scale,
                            scratch: scratch + worker * attentionScratchPerThread(keys: keys, depth: depth,
                                                                                   valueDepth: valueDepth,
                                                                                   layout: layout))

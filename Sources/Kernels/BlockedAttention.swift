@@ -18,11 +18,11 @@ func attentionScratchPerThread(keys: Int, depth: Int, valueDepth: Int, layout: A
         + attentionRowBlock * (paddedKeys + vectorWidth + 1)
 }
 
-/// `attention` for the heads in `heads`, on one thread. Each block of scores is exponentiated unnormalised and
+/// `attention` for head `index`, on one thread. Each block of scores is exponentiated unnormalised and
 /// multiplied by `V`; the block's output rows are then scaled by their sums' reciprocals (`valueDepth` values a
 /// row instead of one per key).
 func attentionHeads(q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
-                    out: UnsafeMutablePointer<Float>, _ geometry: HeadGeometry, heads: Range<Int>,
+                    out: UnsafeMutablePointer<Float>, _ geometry: HeadGeometry, head index: Int,
                     scale: Float, scratch: UnsafeMutablePointer<Float>) {
     let keys = geometry.keys, depth = geometry.depth, valueDepth = geometry.valueDepth
     let width = broadcastWidth, paddedKeys = paddedToBlocks(keys), paddedValueDepth = paddedToBlocks(valueDepth)
@@ -40,55 +40,53 @@ func attentionHeads(q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafeP
         return v
     }
     let padding0 = padding(0), padding1 = padding(1), padding2 = padding(2), padding3 = padding(3)
-    for index in heads {
-        let head = geometry.head(index)
-        packKeys(k + head.k, rowStride: head.kRow, transposed: head.kTransposed, keys: keys, depth: depth,
-                 scale: scale, into: packedK, paddedKeys: paddedKeys)
-        packRows(v + head.v, rowStride: head.vRow, rows: keys, columns: valueDepth, into: packedV,
-                 paddedColumns: paddedValueDepth)
-        var first = 0
-        while first < geometry.queries {
-            let rows = min(attentionRowBlock, geometry.queries - first)
-            let queries = q + head.q + first * head.qRow
-            let stride = MemoryLayout<FloatVector>.stride
-            for r in 0..<rows { maxima.storeBytes(of: FloatVector(repeating: -.infinity), toByteOffset: r * stride, as: FloatVector.self) }
-            for panel in 0..<panels {
-                let last = panel == panels - 1
-                forEachBlockOfRows(rows) { r, count in
-                    broadcastProductBlock(a: queries + r * head.qRow, lda: head.qRow, rows: count,
-                                          b: packedK + panel * depth * width, ldb: width, depth: depth) { i, c0, c1, c2, c3 in
-                        let row = UnsafeMutableRawPointer(scores + (r + i) * paddedKeys + panel * width)
-                        row.storeBytes(of: c0, as: FloatVector.self)
-                        row.storeBytes(of: c1, toByteOffset: stride, as: FloatVector.self)
-                        row.storeBytes(of: c2, toByteOffset: 2 * stride, as: FloatVector.self)
-                        row.storeBytes(of: c3, toByteOffset: 3 * stride, as: FloatVector.self)
-                        let m = last
-                            ? lanewiseMax(lanewiseMax(c0 + padding0, c1 + padding1), lanewiseMax(c2 + padding2, c3 + padding3))
-                            : lanewiseMax(lanewiseMax(c0, c1), lanewiseMax(c2, c3))
-                        let offset = (r + i) * stride
-                        maxima.storeBytes(of: lanewiseMax(maxima.loadUnaligned(fromByteOffset: offset, as: FloatVector.self), m),
-                                          toByteOffset: offset, as: FloatVector.self)
-                    }
+    let head = geometry.head(index)
+    packKeys(k + head.k, rowStride: head.kRow, transposed: head.kTransposed, keys: keys, depth: depth,
+             scale: scale, into: packedK, paddedKeys: paddedKeys)
+    packRows(v + head.v, rowStride: head.vRow, rows: keys, columns: valueDepth, into: packedV,
+             paddedColumns: paddedValueDepth)
+    var first = 0
+    while first < geometry.queries {
+        let rows = min(attentionRowBlock, geometry.queries - first)
+        let queries = q + head.q + first * head.qRow
+        let stride = MemoryLayout<FloatVector>.stride
+        for r in 0..<rows { maxima.storeBytes(of: FloatVector(repeating: -.infinity), toByteOffset: r * stride, as: FloatVector.self) }
+        for panel in 0..<panels {
+            let last = panel == panels - 1
+            forEachBlockOfRows(rows) { r, count in
+                broadcastProductBlock(a: queries + r * head.qRow, lda: head.qRow, rows: count,
+                                      b: packedK + panel * depth * width, ldb: width, depth: depth) { i, c0, c1, c2, c3 in
+                    let row = UnsafeMutableRawPointer(scores + (r + i) * paddedKeys + panel * width)
+                    row.storeBytes(of: c0, as: FloatVector.self)
+                    row.storeBytes(of: c1, toByteOffset: stride, as: FloatVector.self)
+                    row.storeBytes(of: c2, toByteOffset: 2 * stride, as: FloatVector.self)
+                    row.storeBytes(of: c3, toByteOffset: 3 * stride, as: FloatVector.self)
+                    let m = last
+                        ? lanewiseMax(lanewiseMax(c0 + padding0, c1 + padding1), lanewiseMax(c2 + padding2, c3 + padding3))
+                        : lanewiseMax(lanewiseMax(c0, c1), lanewiseMax(c2, c3))
+                    let offset = (r + i) * stride
+                    maxima.storeBytes(of: lanewiseMax(maxima.loadUnaligned(fromByteOffset: offset, as: FloatVector.self), m),
+                                      toByteOffset: offset, as: FloatVector.self)
                 }
             }
-            for r in 0..<rows {
-                sums[r] = exponentiateRow(scores + r * paddedKeys, scores + r * paddedKeys, length: keys,
-                                          maximum: maxima.loadUnaligned(fromByteOffset: r * stride, as: FloatVector.self).max())
-            }
-            let block = out + head.out + first * head.outRow
-            for group in 0..<paddedValueDepth / width {
-                let columns = min(width, valueDepth - group * width)
-                forEachBlockOfRows(rows) { r, count in
-                    broadcastProductBlock(a: scores + r * paddedKeys, lda: paddedKeys, rows: count,
-                                          b: packedV + group * width, ldb: paddedValueDepth, depth: keys) { i, c0, c1, c2, c3 in
-                        let factor = FloatVector(repeating: 1 / sums[r + i])
-                        let row = block + (r + i) * head.outRow + group * width
-                        storePrefix(c0 * factor, c1 * factor, c2 * factor, c3 * factor, to: row, count: columns)
-                    }
-                }
-            }
-            first += rows
         }
+        for r in 0..<rows {
+            sums[r] = exponentiateRow(scores + r * paddedKeys, scores + r * paddedKeys, length: keys,
+                                      maximum: maxima.loadUnaligned(fromByteOffset: r * stride, as: FloatVector.self).max())
+        }
+        let block = out + head.out + first * head.outRow
+        for group in 0..<paddedValueDepth / width {
+            let columns = min(width, valueDepth - group * width)
+            forEachBlockOfRows(rows) { r, count in
+                broadcastProductBlock(a: scores + r * paddedKeys, lda: paddedKeys, rows: count,
+                                      b: packedV + group * width, ldb: paddedValueDepth, depth: keys) { i, c0, c1, c2, c3 in
+                    let factor = FloatVector(repeating: 1 / sums[r + i])
+                    let row = block + (r + i) * head.outRow + group * width
+                    storePrefix(c0 * factor, c1 * factor, c2 * factor, c3 * factor, to: row, count: columns)
+                }
+            }
+        }
+        first += rows
     }
 }
 

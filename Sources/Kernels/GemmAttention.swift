@@ -13,44 +13,42 @@ func attentionScratchPerThread(keys: Int, depth: Int, valueDepth: Int, layout: A
     attentionRowBlock * (keys + 1) + (layout == .headsFirst ? 0 : keys * (depth + valueDepth))
 }
 
-/// `attention` for the heads in `heads`, on one thread. Each block of scores is exponentiated unnormalised and
+/// `attention` for head `index`, on one thread. Each block of scores is exponentiated unnormalised and
 /// multiplied by `V`; the block's output rows are then divided by their sums (`valueDepth` values a row instead
 /// of one per key).
 func attentionHeads(q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
-                    out: UnsafeMutablePointer<Float>, _ geometry: HeadGeometry, heads: Range<Int>,
+                    out: UnsafeMutablePointer<Float>, _ geometry: HeadGeometry, head index: Int,
                     scale: Float, scratch: UnsafeMutablePointer<Float>) {
     let keys = geometry.keys, depth = geometry.depth, valueDepth = geometry.valueDepth
     let sums = scratch + attentionRowBlock * keys
     let denseK = sums + attentionRowBlock, denseV = denseK + keys * depth
-    for index in heads {
-        var head = geometry.head(index)
-        var (kBase, vBase) = (k + head.k, v + head.v)
-        if case .tokensFirst = geometry.layout {
-            // One head's keys and values are rows of `depth` floats spread `heads · depth` apart; the products
-            // below read them once per block of queries, so gather them into dense rows once.
-            for key in 0..<keys {
-                (denseK + key * depth).update(from: kBase + key * head.kRow, count: depth)
-                (denseV + key * valueDepth).update(from: vBase + key * head.vRow, count: valueDepth)
-            }
-            (kBase, vBase, head.kRow, head.vRow) = (UnsafePointer(denseK), UnsafePointer(denseV), depth, valueDepth)
+    var head = geometry.head(index)
+    var (kBase, vBase) = (k + head.k, v + head.v)
+    if case .tokensFirst = geometry.layout {
+        // One head's keys and values are rows of `depth` floats spread `heads · depth` apart; the products
+        // below read them once per block of queries, so gather them into dense rows once.
+        for key in 0..<keys {
+            (denseK + key * depth).update(from: kBase + key * head.kRow, count: depth)
+            (denseV + key * valueDepth).update(from: vBase + key * head.vRow, count: valueDepth)
         }
-        var row = 0
-        while row < geometry.queries {
-            let rows = min(attentionRowBlock, geometry.queries - row)
-            gemm(transposeB: !head.kTransposed, m: rows, n: keys, k: depth, alpha: scale,
-                 a: q + head.q + row * head.qRow, lda: head.qRow, b: kBase, ldb: head.kRow,
-                 beta: 0, c: scratch, ldc: keys)
-            for r in 0..<rows { sums[r] = exponentiateRow(scratch + r * keys, scratch + r * keys, length: keys,
-                                          maximum: rowMaximum(scratch + r * keys, length: keys)) }
-            let block = out + head.out + row * head.outRow
-            gemm(m: rows, n: valueDepth, k: keys, a: scratch, lda: keys, b: vBase, ldb: head.vRow,
-                 beta: 0, c: block, ldc: head.outRow)
-            for r in 0..<rows {
-                let factor = 1 / sums[r]
-                for c in 0..<valueDepth { block[r * head.outRow + c] *= factor }
-            }
-            row += rows
+        (kBase, vBase, head.kRow, head.vRow) = (UnsafePointer(denseK), UnsafePointer(denseV), depth, valueDepth)
+    }
+    var row = 0
+    while row < geometry.queries {
+        let rows = min(attentionRowBlock, geometry.queries - row)
+        gemm(transposeB: !head.kTransposed, m: rows, n: keys, k: depth, alpha: scale,
+             a: q + head.q + row * head.qRow, lda: head.qRow, b: kBase, ldb: head.kRow,
+             beta: 0, c: scratch, ldc: keys)
+        for r in 0..<rows { sums[r] = exponentiateRow(scratch + r * keys, scratch + r * keys, length: keys,
+                                      maximum: rowMaximum(scratch + r * keys, length: keys)) }
+        let block = out + head.out + row * head.outRow
+        gemm(m: rows, n: valueDepth, k: keys, a: scratch, lda: keys, b: vBase, ldb: head.vRow,
+             beta: 0, c: block, ldc: head.outRow)
+        for r in 0..<rows {
+            let factor = 1 / sums[r]
+            for c in 0..<valueDepth { block[r * head.outRow + c] *= factor }
         }
+        row += rows
     }
 }
 #endif
