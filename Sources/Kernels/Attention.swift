@@ -21,25 +21,41 @@ public enum AttentionLayout: Sendable, Equatable {
 /// Operands are dense in the shapes `layout` gives; `headsFirst` heads number `batch`, `tokensFirst(heads: h)`
 /// heads `batch · h`. `scratch` holds `attentionScratchCount(keys:depth:valueDepth:layout:)` floats. No argument may alias another.
 ///
-/// Heads are spread over the cores. Each core computes a block of queries' scores, exponentiates them and
-/// multiplies them by the values: in register blocks (`broadcastProductBlock`) on a head's keys and values packed
-/// once where AVX-512 is built for (`BlockedAttention.swift`), through single-threaded OpenBLAS products
-/// elsewhere (`GemmAttention.swift`).
+/// Heads, each cut into a few parts of its query rows, are spread over the cores. Each core computes a block of
+/// queries' scores, exponentiates them and multiplies them by the values: in register blocks
+/// (`broadcastProductBlock`) on a head's keys and values packed once per head and thread where AVX-512 is built
+/// for (`BlockedAttention.swift`), through single-threaded OpenBLAS products elsewhere (`GemmAttention.swift`).
 public func attention(q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
                       out: UnsafeMutablePointer<Float>, layout: AttentionLayout = .headsFirst, batch: Int,
                       queries: Int, keys: Int, depth: Int, valueDepth: Int, scale: Float = 1,
                       scratch: UnsafeMutablePointer<Float>) {
     let geometry = HeadGeometry(layout: layout, batch: batch, queries: queries, keys: keys, depth: depth,
                                 valueDepth: valueDepth)
-    let heads = geometry.count
-    withSingleThreadedBLAS {
-        parallelTasks(heads) { worker, head in
-            attentionHeads(q: q, k: k, v: v, out: out, geometry, head: head, scale: scale,
-                           scratch: scratch + worker * attentionScratchPerThread(keys: keys, depth: depth,
-                                                                                  valueDepth: valueDepth,
-                                                                                  layout: layout))
+    let heads = geometry.count, parts = attentionQueryParts(queries: queries, heads: heads)
+    let perThread = attentionScratchPerThread(keys: keys, depth: depth, valueDepth: valueDepth, layout: layout)
+    withUnsafeTemporaryAllocation(of: Int.self, capacity: kernelThreadCount) { packedHeads in
+        packedHeads.initialize(repeating: -1)
+        let packedHead = UncheckedSendable(packedHeads.baseAddress!)
+        withSingleThreadedBLAS {
+            // Tasks run head by head, so a thread mostly takes the next part of the head it has packed.
+            parallelTasks(heads * parts) { worker, task in
+                let (head, part) = task.quotientAndRemainder(dividingBy: parts)
+                attentionHeads(q: q, k: k, v: v, out: out, geometry, head: head,
+                               rows: queries * part / parts ..< queries * (part + 1) / parts,
+                               packed: packedHead.value[worker] == head, scale: scale,
+                               scratch: scratch + worker * perThread)
+                packedHead.value[worker] = head
+            }
         }
     }
+}
+
+/// Parts the query rows of each head are cut into, so that the threads have enough tasks to finish together (a
+/// thread that ran slow is left with at most a part of a head, not a whole one): up to four, each at least four
+/// row blocks.
+func attentionQueryParts(queries: Int, heads: Int) -> Int {
+    guard heads < 4 * kernelThreadCount else { return 1 }
+    return max(1, min(4, queries / (4 * attentionRowBlock)))
 }
 
 /// Offsets and row strides of one head's operands for a layout.

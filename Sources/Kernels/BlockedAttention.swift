@@ -18,12 +18,13 @@ func attentionScratchPerThread(keys: Int, depth: Int, valueDepth: Int, layout: A
         + attentionRowBlock * (paddedKeys + vectorWidth + 1)
 }
 
-/// `attention` for head `index`, on one thread. Each block of scores is exponentiated unnormalised and
-/// multiplied by `V`; the block's output rows are then scaled by their sums' reciprocals (`valueDepth` values a
-/// row instead of one per key).
+/// `attention` for the query rows `rows` of head `index`, on one thread; `packed` says that `scratch` already holds
+/// this head's keys and values, packed by an earlier call with the same scratch. Each block of scores is
+/// exponentiated unnormalised and multiplied by `V`; the block's output rows are then scaled by their sums'
+/// reciprocals (`valueDepth` values a row instead of one per key).
 func attentionHeads(q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
-                    out: UnsafeMutablePointer<Float>, _ geometry: HeadGeometry, head index: Int,
-                    scale: Float, scratch: UnsafeMutablePointer<Float>) {
+                    out: UnsafeMutablePointer<Float>, _ geometry: HeadGeometry, head index: Int, rows queryRows: Range<Int>,
+                    packed: Bool, scale: Float, scratch: UnsafeMutablePointer<Float>) {
     let keys = geometry.keys, depth = geometry.depth, valueDepth = geometry.valueDepth
     let width = broadcastWidth, paddedKeys = paddedToBlocks(keys), paddedValueDepth = paddedToBlocks(valueDepth)
     // packedK[panel][t][j] = K[panel · width + j][t] (zero past the last key); packedV[j][c] = V[j][c] (zero past
@@ -41,13 +42,15 @@ func attentionHeads(q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafeP
     }
     let padding0 = padding(0), padding1 = padding(1), padding2 = padding(2), padding3 = padding(3)
     let head = geometry.head(index)
-    packKeys(k + head.k, rowStride: head.kRow, transposed: head.kTransposed, keys: keys, depth: depth,
-             scale: scale, into: packedK, paddedKeys: paddedKeys)
-    packRows(v + head.v, rowStride: head.vRow, rows: keys, columns: valueDepth, into: packedV,
-             paddedColumns: paddedValueDepth)
-    var first = 0
-    while first < geometry.queries {
-        let rows = min(attentionRowBlock, geometry.queries - first)
+    if !packed {
+        packKeys(k + head.k, rowStride: head.kRow, transposed: head.kTransposed, keys: keys, depth: depth,
+                 scale: scale, into: packedK, paddedKeys: paddedKeys)
+        packRows(v + head.v, rowStride: head.vRow, rows: keys, columns: valueDepth, into: packedV,
+                 paddedColumns: paddedValueDepth)
+    }
+    var first = queryRows.lowerBound
+    while first < queryRows.upperBound {
+        let rows = min(attentionRowBlock, queryRows.upperBound - first)
         let queries = q + head.q + first * head.qRow
         let stride = MemoryLayout<FloatVector>.stride
         for r in 0..<rows { maxima.storeBytes(of: FloatVector(repeating: -.infinity), toByteOffset: r * stride, as: FloatVector.self) }

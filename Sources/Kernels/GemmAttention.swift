@@ -13,12 +13,13 @@ func attentionScratchPerThread(keys: Int, depth: Int, valueDepth: Int, layout: A
     attentionRowBlock * (keys + 1) + (layout == .headsFirst ? 0 : keys * (depth + valueDepth))
 }
 
-/// `attention` for head `index`, on one thread. Each block of scores is exponentiated unnormalised and
-/// multiplied by `V`; the block's output rows are then divided by their sums (`valueDepth` values a row instead
-/// of one per key).
+/// `attention` for the query rows `rows` of head `index`, on one thread; `packed` says that `scratch` already holds
+/// this head's keys and values gathered by an earlier call with the same scratch (tokens-first layout). Each block
+/// of scores is exponentiated unnormalised and multiplied by `V`; the block's output rows are then divided by their
+/// sums (`valueDepth` values a row instead of one per key).
 func attentionHeads(q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
-                    out: UnsafeMutablePointer<Float>, _ geometry: HeadGeometry, head index: Int,
-                    scale: Float, scratch: UnsafeMutablePointer<Float>) {
+                    out: UnsafeMutablePointer<Float>, _ geometry: HeadGeometry, head index: Int, rows queryRows: Range<Int>,
+                    packed: Bool, scale: Float, scratch: UnsafeMutablePointer<Float>) {
     let keys = geometry.keys, depth = geometry.depth, valueDepth = geometry.valueDepth
     let sums = scratch + attentionRowBlock * keys
     let denseK = sums + attentionRowBlock, denseV = denseK + keys * depth
@@ -27,15 +28,17 @@ func attentionHeads(q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafeP
     if case .tokensFirst = geometry.layout {
         // One head's keys and values are rows of `depth` floats spread `heads · depth` apart; the products
         // below read them once per block of queries, so gather them into dense rows once.
-        for key in 0..<keys {
-            (denseK + key * depth).update(from: kBase + key * head.kRow, count: depth)
-            (denseV + key * valueDepth).update(from: vBase + key * head.vRow, count: valueDepth)
+        if !packed {
+            for key in 0..<keys {
+                (denseK + key * depth).update(from: kBase + key * head.kRow, count: depth)
+                (denseV + key * valueDepth).update(from: vBase + key * head.vRow, count: valueDepth)
+            }
         }
         (kBase, vBase, head.kRow, head.vRow) = (UnsafePointer(denseK), UnsafePointer(denseV), depth, valueDepth)
     }
-    var row = 0
-    while row < geometry.queries {
-        let rows = min(attentionRowBlock, geometry.queries - row)
+    var row = queryRows.lowerBound
+    while row < queryRows.upperBound {
+        let rows = min(attentionRowBlock, queryRows.upperBound - row)
         gemm(transposeB: !head.kTransposed, m: rows, n: keys, k: depth, alpha: scale,
              a: q + head.q + row * head.qRow, lda: head.qRow, b: kBase, ldb: head.kRow,
              beta: 0, c: scratch, ldc: keys)
