@@ -78,31 +78,3 @@ func blockedSum(_ x: UnsafePointer<Float>, count: Int, _ term: (FloatVector) -> 
     }
     return total
 }
-
-/// Σ (x − pivot) and Σ (x − pivot)² over `count` floats in one pass: `FloatVector` lanes within blocks of 256
-/// values, the blocks' sums added in double precision, as `blockedSum` does for one sum.
-@inline(__always)
-func shiftedSums(_ x: UnsafePointer<Float>, count: Int, pivot: Float) -> (sum: Double, squares: Double) {
-    var sum = 0.0, squares = 0.0
-    var i = 0
-    while i < count {
-        let end = min(count, i + 256)
-        var s = FloatVector(), q = FloatVector()
-        while i < end {
-            let lanes = min(vectorWidth, end - i)
-            var v = FloatVector(repeating: pivot)  // lanes past the end contribute 0
-            if lanes == vectorWidth {
-                v = UnsafeRawPointer(x + i).loadUnaligned(as: FloatVector.self)
-            } else {
-                for j in 0..<lanes { v[j] = x[i + j] }
-            }
-            let d = v - pivot
-            s += d
-            q = multiplyAdd(d, d, q)
-            i += lanes
-        }
-        sum += Double(s.sum())
-        squares += Double(q.sum())
-    }
-    return (sum, squares)
-}

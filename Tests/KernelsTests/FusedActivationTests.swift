@@ -64,8 +64,9 @@ final class FusedActivationTests: XCTestCase {
     }
 
     /// The same with the normalised values computed from a pointwise projection of `inChannels` channels
-    /// (`projectedGroupNorm`): items of one tile handed out whole; items of several tiles (recomputed), handed out
-    /// whole or their tiles shared out; channel means around 1,000 that differ from channel to channel.
+    /// (`projectedGroupNorm`, statistics from the input's covariance): items handed out whole, or their statistics
+    /// gathered over shares of their positions and their spans handed out; channel means around 1,000 that differ
+    /// from channel to channel.
     func testProjectedGroupNormMatchesTheProjectionThenGroupNorm() {
         for activation in [GroupNormActivation.identity, .gelu, .glu] {
             for residual in [false, true] {
@@ -76,6 +77,8 @@ final class FusedActivationTests: XCTestCase {
             }
         }
         checkGroupNorm(batch: 4, channels: 64, spatial: 4_500, groups: 1, .glu, residual: true, projectedFrom: 4)
+        // A residual branch's deepest shape: 48 input rows, items of a partial register block's worth of positions.
+        checkGroupNorm(batch: 5, channels: 96, spatial: 339, groups: 1, .glu, residual: true, projectedFrom: 48)
         // Empty items write nothing and read nothing.
         var none: [Float] = [], scratch: [Float] = []
         projectedGroupNorm([], weight: [1, 2], bias: [0, 0], &none, batch: 3, inChannels: 1, channels: 2, spatial: 0,
@@ -117,8 +120,7 @@ final class FusedActivationTests: XCTestCase {
                         }
                     }
                 }
-                var scratch = [Float](repeating: .nan,
-                                      count: projectedGroupNormScratchCount(channels: channels, spatial: spatial))
+                var scratch = [Float](repeating: .nan, count: projectedGroupNormScratchCount(inChannels: inChannels))
                 projectedGroupNorm(h, weight: weight, bias: bias, &y, batch: batch, inChannels: inChannels,
                                    channels: channels, spatial: spatial, groups: groups, gamma: gamma, beta: beta,
                                    epsilon: 1e-5, then: activation, plus: added, scratch: &scratch)

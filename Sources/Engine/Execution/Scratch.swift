@@ -22,9 +22,7 @@ extension Op {
         case .dft(let transform, _, _, _), .stft(let transform, _, _, _, _):
             return transform.scratchCount * MemoryLayout<Float>.stride
         case .projectedGroupNorm:
-            return projectedGroupNormScratchCount(channels: inputShapes[1][0],
-                                                  spatial: inputShapes[0].dropFirst(2).reduce(1, *))
-                * MemoryLayout<Float>.stride
+            return projectedGroupNormScratchCount(inChannels: inputShapes[0][1]) * MemoryLayout<Float>.stride
         case .reduce:
             return reduceScratchBytes(outputCount: outputShapes[0].reduce(1, *))
         default:

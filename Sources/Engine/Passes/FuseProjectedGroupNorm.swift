@@ -2,10 +2,10 @@ import Kernels
 
 /// Folds the pointwise convolution that a `.groupNorm` alone reads into that node (`.projectedGroupNorm`), so that
 /// the convolution's output is never written: HT-Demucs's residual branches widen a few channels to many
-/// (`Conv 1×1 → GroupNorm → GLU → LayerScale → + skip`). Only convolutions with a bias, one group and at most
-/// `projectedGroupNormDepthLimit` input channels qualify, where computing the projection again costs less than
-/// writing it out and reading it back, and at most `projectedGroupNormChannelLimit` output channels (a tile
-/// holds every channel). Runs after `fuseGroupNormResiduals`.
+/// (`Conv 1×1 → GroupNorm → GLU → LayerScale → + skip`). Only convolutions with a bias, one group, at most
+/// `projectedGroupNormDepthLimit` input channels (the kernel's register blocks read them all, and it gathers their
+/// covariance) and at most `projectedGroupNormChannelLimit` output channels qualify. Runs after
+/// `fuseGroupNormResiduals`.
 @discardableResult
 func fuseProjectedGroupNorm(_ graph: inout Graph) -> Int {
     let readers = Readers(graph)

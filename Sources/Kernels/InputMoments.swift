@@ -1,0 +1,109 @@
+/// Double-precision lanes for gathering moments.
+typealias DoubleLanes = SIMD8<Double>
+
+/// The mean of each of `rows` rows of `count` floats at `x` (rows `count` apart) into `mean[k]`, and their biased
+/// covariance into `covariance[k · rows + l]` (both triangles), in double precision: what `projectedGroupNorm` takes
+/// a projection's statistics from.
+///
+/// One pass sums each row's `x − pivot` (its first value) and each pair's products of those, eight positions at a
+/// time in double lanes, over `shares` fixed parts of the positions on separate cores (their sums added in order, so
+/// the result does not depend on timing); the moments about the pivots then give the covariance about the means.
+func inputMoments(_ x: UnsafePointer<Float>, rows: Int, count: Int, shares: Int,
+                  mean: UnsafeMutablePointer<Double>, covariance: UnsafeMutablePointer<Double>) {
+    let sumsPerShare = rows * (rows + 1), shares = max(1, min(shares, count / 1_024))
+    withUnsafeTemporaryAllocation(of: Double.self, capacity: rows + shares * sumsPerShare) { buffer in
+        let pivot = buffer.baseAddress!, partials = pivot + rows
+        partials.initialize(repeating: 0, count: shares * sumsPerShare)
+        for k in 0..<rows { pivot[k] = Double(x[k * count]) }
+        let input = UncheckedSendable(x), pivots = UncheckedSendable(UnsafePointer(pivot))
+        let sums = UncheckedSendable(partials)
+        parallelShares(count, shares: shares) { share, range in
+            addShiftedMoments(input.value, rows: rows, stride: count, pivot: pivots.value, range: range,
+                              into: sums.value + share * sumsPerShare)
+        }
+        // Share 0's sums collect the others', in order: row sums first, then the products' upper triangle.
+        for share in 1..<shares {
+            for i in 0..<sumsPerShare { partials[i] += partials[share * sumsPerShare + i] }
+        }
+        let n = Double(count), products = partials + rows
+        for k in 0..<rows { mean[k] = pivot[k] + partials[k] / n }
+        for k in 0..<rows {
+            for l in k..<rows {
+                var value = products[k * rows + l] / n - (partials[k] / n) * (partials[l] / n)
+                if k == l { value = max(0, value) }  // a variance, whatever the rounding
+                covariance[k * rows + l] = value
+                covariance[l * rows + k] = value
+            }
+        }
+    }
+}
+
+/// Adds, over the positions `range` of `rows` rows (`stride` floats apart), each row's Σ (x − pivot) to `sums[k]`
+/// and each pair's Σ (x_k − pivot_k)(x_l − pivot_l) to `sums[rows + k · rows + l]` for `l ≥ k` (`sums` holds
+/// `rows · (rows + 1)` doubles, zero or partial sums).
+private func addShiftedMoments(_ x: UnsafePointer<Float>, rows: Int, stride: Int, pivot: UnsafePointer<Double>,
+                               range: Range<Int>, into sums: UnsafeMutablePointer<Double>) {
+    let lanes = DoubleLanes.scalarCount
+    withUnsafeTemporaryAllocation(of: DoubleLanes.self, capacity: rows * (rows + 2)) { buffer in
+        let shifted = buffer.baseAddress!, rowSums = shifted + rows, products = rowSums + rows
+        rowSums.initialize(repeating: DoubleLanes(), count: rows * (rows + 1))
+        var i = range.lowerBound
+        while i + lanes <= range.upperBound {
+            for k in 0..<rows {
+                let values = UnsafeRawPointer(x + k * stride + i).loadUnaligned(as: SIMD8<Float>.self)
+                shifted[k] = DoubleLanes(values) - DoubleLanes(repeating: pivot[k])
+                rowSums[k] += shifted[k]
+            }
+            for k in 0..<rows {
+                let d = shifted[k]
+                for l in k..<rows { products[k * rows + l] += d * shifted[l] }
+            }
+            i += lanes
+        }
+        for k in 0..<rows {
+            sums[k] += rowSums[k].sum()
+            for l in k..<rows { sums[rows + k * rows + l] += products[k * rows + l].sum() }
+        }
+        while i < range.upperBound {
+            for k in 0..<rows {
+                let d = Double(x[k * stride + i]) - pivot[k]
+                sums[k] += d
+                for l in k..<rows { sums[rows + k * rows + l] += d * (Double(x[l * stride + i]) - pivot[l]) }
+            }
+            i += 1
+        }
+    }
+}
+
+/// For each of `channels` projections `p = weight[c] · x` (`weight` `[channels, rows]`) of rows with moments
+/// `mean` and `covariance` (as `inputMoments` writes them): its mean `weight[c] · mean` into `means[c]` and its
+/// variance `weight[c] · covariance · weight[c]ᵀ` into `variances[c]`, eight channels at a time in double lanes.
+func projectedMoments(mean: UnsafePointer<Double>, covariance: UnsafePointer<Double>, rows: Int,
+                      weight: UnsafePointer<Float>, channels: Int, means: UnsafeMutablePointer<Double>,
+                      variances: UnsafeMutablePointer<Double>) {
+    let lanes = DoubleLanes.scalarCount
+    withUnsafeTemporaryAllocation(of: DoubleLanes.self, capacity: rows) { buffer in
+        let column = buffer.baseAddress!  // column[k][j] = weight[first + j][k]
+        var first = 0
+        while first < channels {
+            let count = min(lanes, channels - first)
+            for k in 0..<rows {
+                var v = DoubleLanes()
+                for j in 0..<count { v[j] = Double(weight[(first + j) * rows + k]) }
+                column[k] = v
+            }
+            var m = DoubleLanes(), q = DoubleLanes()
+            for k in 0..<rows {
+                var inner = DoubleLanes()
+                for l in 0..<rows { inner += column[l] * covariance[k * rows + l] }
+                q += column[k] * inner
+                m += column[k] * mean[k]
+            }
+            for j in 0..<count {
+                means[first + j] = m[j]
+                variances[first + j] = max(0, q[j])
+            }
+            first += lanes
+        }
+    }
+}
