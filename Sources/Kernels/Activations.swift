@@ -14,9 +14,13 @@ public func gelu(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, co
 @_transparent
 public func geluVector(_ v: FloatVector) -> FloatVector { (v * vectorOnePlusErf(v * 0.707_106_77)) * 0.5 }
 
-/// `1 / (1 + e^(−v))` on a vector of floats (`@_transparent`: see `vectorExp`).
+/// `1 / (1 + e^(−v))` on a vector of floats (`@_transparent`: see `vectorExp`). `e^(−v)` comes from
+/// `vectorExpNormal`, its argument clamped at 88: below −87 it is 0 and the sigmoid 1, as in float; above 88 the
+/// sigmoid is below 1e-38 either way.
 @_transparent
-public func sigmoidVector(_ v: FloatVector) -> FloatVector { 1 / (1 + vectorExp(-v)) }
+public func sigmoidVector(_ v: FloatVector) -> FloatVector {
+    1 / (1 + vectorExpNormal(lanewiseMin(-v, FloatVector(repeating: 88))))
+}
 
 /// `1 + erf(u)` for a vector of floats, from the Chebyshev fit of `erfc` in Numerical Recipes (`erfcc`, fractional error
 /// below 1.2e-7): `erfc(z) ≈ t · e^(−z² + P(t))` with `t = 1 / (1 + z/2)`, `z = |u|`; then `1 + erf(u)` is

@@ -109,15 +109,22 @@ public func groupNormChannelsLast(_ x: UnsafePointer<Float>, _ y: UnsafeMutableP
     }
 }
 
-/// `z`'s affine map for one channel of a group normalisation: `z = (x − centre) · invStd · a + b`.
+/// `z`'s affine map for one channel of a group normalisation, `z = (x − centre) · invStd · a + b`, computed as
+/// `(x − centre.high) · scale + offset` with `scale = invStd · a` and `offset = b − centre.low · scale`: one
+/// subtraction (exact for `x` near a large mean, as `SplitMean.centre` is) and one multiply-add per value.
 struct NormalisedChannel {
-    let centre: SplitMean
-    let invStd: Float
-    let a: Float
-    let b: Float
+    let high: Float
+    let scale: Float
+    let offset: Float
+
+    init(centre: SplitMean, invStd: Float, a: Float, b: Float) {
+        high = centre.high
+        scale = invStd * a
+        offset = b - centre.low * scale
+    }
 
     @inline(__always)
-    func apply(_ v: FloatVector) -> FloatVector { centre.centre(v) * invStd * a + b }
+    func apply(_ v: FloatVector) -> FloatVector { multiplyAdd(v - high, scale, offset) }
 }
 
 /// Writes `count` values of one output channel of a group normalisation: `activation` of the row normalised by
