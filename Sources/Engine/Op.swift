@@ -27,9 +27,9 @@ public enum Op: Sendable {
     case conv(ConvGeometry)
     /// ONNX `ConvTranspose`, 1-D (as height 1) and 2-D. Inputs: x, weight, optional bias.
     case convTranspose(ConvGeometry)
-    /// A 3×3 `Conv` (stride 1, padding 1, one group) computed by Winograd's F(4×4, 3×3) (`winogradConv3x3`),
-    /// made by `useWinogradConvolutions`. Inputs: x, the transformed weight `[36, outChannels, inChannels]`
-    /// (`winogradWeights`), optional bias.
+    /// A 3×3 or 1-D three-tap `Conv` (stride 1, padding 1, one group) computed by Winograd's F(4×4, 3×3) or
+    /// F(4, 3) (`winogradConv`), made by `useWinogradConvolutions`. Inputs: x, the transformed weight `[36 or 6,
+    /// outChannels, inChannels]` (`winogradWeights`), optional bias.
     case winogradConv(ConvGeometry)
     /// A `Conv` (`analysis`) or `ConvTranspose` (synthesis) whose weights are a windowed DFT basis, computed
     /// with FFTs; made by `replaceSpectralConvolutions`, never by lowering. Input: x.

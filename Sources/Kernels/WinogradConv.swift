@@ -1,13 +1,23 @@
-/// True when `winogradConv3x3` can compute `g`: a non-empty 3×3 convolution with stride 1, no dilation, one group
-/// and "same" padding of 1, so that each 4×4 block of output comes from a 6×6 block of input, whose one row of
-/// tiles fits `winogradRowFloats` (a block holds at least one row).
+/// True when `winogradConv` can compute `g`: a non-empty convolution with stride 1, no dilation, one group and
+/// "same" padding of 1, either 3×3, so that each 4×4 block of output comes from a 6×6 block of input, whose one
+/// row of tiles fits `winogradRowFloats` (a block holds at least one row), or 1-D with 3 taps (height 1), where
+/// each 4 outputs come from 6 inputs and blocks split the row, and with more output channels than `thinConv1d`
+/// takes (its direct register blocks are faster for those).
 public func winogradApplies(_ g: ConvGeometry) -> Bool {
-    g.batch > 0 && g.inChannels > 0 && g.outChannels > 0 && g.outHeight > 0 && g.outWidth > 0
-        && g.kernelHeight == 3 && g.kernelWidth == 3 && g.strideHeight == 1 && g.strideWidth == 1
-        && g.dilationHeight == 1 && g.dilationWidth == 1 && g.groups == 1 && g.padTop == 1 && g.padLeft == 1
-        && g.outHeight == g.inHeight && g.outWidth == g.inWidth
+    guard g.batch > 0 && g.inChannels > 0 && g.outChannels > 0 && g.outHeight > 0 && g.outWidth > 0
+        && g.kernelWidth == 3 && g.strideHeight == 1 && g.strideWidth == 1 && g.dilationHeight == 1
+        && g.dilationWidth == 1 && g.groups == 1 && g.padLeft == 1
+        && g.outHeight == g.inHeight && g.outWidth == g.inWidth else { return false }
+    if isWinogradRow(g) { return !thinConvApplies(g) }
+    return g.kernelHeight == 3 && g.padTop == 1
         && winogradTiles(g).columns <= winogradRowFloats / 36 / (g.inChannels + g.outChannels)
 }
+
+/// True for the 1-D form: one row, three taps along it.
+private func isWinogradRow(_ g: ConvGeometry) -> Bool { g.kernelHeight == 1 && g.inHeight == 1 && g.padTop == 0 }
+
+/// Element-wise products of `g`'s Winograd form: 36 (6 × 6 tiles) for 3×3, 6 for the 1-D form.
+public func winogradProducts(_ g: ConvGeometry) -> Int { isWinogradRow(g) ? 6 : 36 }
 
 /// 4×4 output tiles across a row of `g`'s output, and rows of tiles.
 private func winogradTiles(_ g: ConvGeometry) -> (columns: Int, rows: Int) {
@@ -18,29 +28,26 @@ private func winogradTiles(_ g: ConvGeometry) -> (columns: Int, rows: Int) {
 /// HT-Demucs's widest needs under half a Mi; wider shapes run as direct convolutions, whose scratch is bounded.
 let winogradRowFloats = 1 << 23
 
-/// The weights of a 3×3 convolution (`[outChannels, inChannels, 3, 3]`) transformed for `winogradConv3x3`:
+/// The weights of a 3×3 convolution (`[outChannels, inChannels, 3, 3]`) transformed for `winogradConv`:
 /// `U[ξ][o][c]`, 36 × `outChannels` × `inChannels`, where `U[·][o][c]` is `G · w[o][c] · Gᵀ` (6 × 6, stored at
 /// `ξ = 6p + q`) with `G = [[¼, 0, 0], [−⅙, −⅙, −⅙], [−⅙, ⅙, −⅙], [1/24, 1/12, ⅙], [1/24, −1/12, ⅙], [0, 0, 1]]`,
-/// computed in double precision.
-public func winogradWeights(_ weight: UnsafePointer<Float>, outChannels: Int, inChannels: Int) -> [Float] {
+/// computed in double precision. With `kernelHeight` 1 (a 1-D convolution, `[outChannels, inChannels, 3]`), 6 ×
+/// `outChannels` × `inChannels`: `U[q][o][c]` is row `q` of `G · w[o][c]`.
+public func winogradWeights(_ weight: UnsafePointer<Float>, outChannels: Int, inChannels: Int,
+                            kernelHeight: Int = 3) -> [Float] {
     typealias Lifted = (Double, Double, Double, Double, Double, Double)
     /// `G · (a, b, c)` for one column or row of three taps.
     @inline(__always) func lift(_ a: Double, _ b: Double, _ c: Double) -> Lifted {
         (a / 4, -(a + b + c) / 6, -(a - b + c) / 6, a / 24 + b / 12 + c / 6, a / 24 - b / 12 + c / 6, c)
     }
+    precondition(kernelHeight == 1 || kernelHeight == 3, "a 3×3 or 1-D three-tap kernel")
     let plane = outChannels * inChannels
-    var u = [Float](repeating: 0, count: 36 * plane)
+    var u = [Float](repeating: 0, count: (kernelHeight == 1 ? 6 : 36) * plane)
     u.withUnsafeMutableBufferPointer { buffer in
         let out = UncheckedSendable(buffer.baseAddress!), w = UncheckedSendable(weight)
         parallelRanges(outChannels) { channels in
             for o in channels {
                 for c in 0..<inChannels {
-                    let taps = w.value + (o * inChannels + c) * 9
-                    @inline(__always) func tap(_ a: Int, _ b: Int) -> Double { Double(taps[a * 3 + b]) }
-                    // G · w, column by column: rows p = 0 ..< 6 of each of the three columns.
-                    let c0 = lift(tap(0, 0), tap(1, 0), tap(2, 0)), c1 = lift(tap(0, 1), tap(1, 1), tap(2, 1))
-                    let c2 = lift(tap(0, 2), tap(1, 2), tap(2, 2))
-                    // (G · w) · Gᵀ, row by row, stored at ξ = 6p + q.
                     let at = out.value + o * inChannels + c
                     @inline(__always) func store(_ p: Int, _ row: Lifted) {
                         at[(6 * p) * plane] = Float(row.0)
@@ -50,6 +57,17 @@ public func winogradWeights(_ weight: UnsafePointer<Float>, outChannels: Int, in
                         at[(6 * p + 4) * plane] = Float(row.4)
                         at[(6 * p + 5) * plane] = Float(row.5)
                     }
+                    if kernelHeight == 1 {
+                        let taps = w.value + (o * inChannels + c) * 3
+                        store(0, lift(Double(taps[0]), Double(taps[1]), Double(taps[2])))
+                        continue
+                    }
+                    let taps = w.value + (o * inChannels + c) * 9
+                    @inline(__always) func tap(_ a: Int, _ b: Int) -> Double { Double(taps[a * 3 + b]) }
+                    // G · w, column by column: rows p = 0 ..< 6 of each of the three columns.
+                    let c0 = lift(tap(0, 0), tap(1, 0), tap(2, 0)), c1 = lift(tap(0, 1), tap(1, 1), tap(2, 1))
+                    let c2 = lift(tap(0, 2), tap(1, 2), tap(2, 2))
+                    // (G · w) · Gᵀ, row by row, stored at ξ = 6p + q.
                     store(0, lift(c0.0, c1.0, c2.0))
                     store(1, lift(c0.1, c1.1, c2.1))
                     store(2, lift(c0.2, c1.2, c2.2))
@@ -63,51 +81,80 @@ public func winogradWeights(_ weight: UnsafePointer<Float>, outChannels: Int, in
     return u
 }
 
-/// Floats of transformed input and products one block of `winogradConv3x3` may hold: 2 Mi floats (8 MiB) per
+/// Floats of transformed input and products one block of the 3×3 form may hold: 2 Mi floats (8 MiB) per
 /// core, or one row of tiles when that is larger. Bigger blocks keep the 36 products large enough to run
 /// at OpenBLAS's full rate, and the transformed weights are streamed once per block.
 let winogradBlockFloats = 1 << 21
 
-/// Rows of 4×4 output tiles per block of `winogradConv3x3`.
+/// Rows of 4×4 output tiles per block of the 3×3 form.
 private func winogradBlockRows(_ g: ConvGeometry) -> Int {
     let (columns, rows) = winogradTiles(g)
     return max(1, min(rows, winogradBlockFloats / (36 * (g.inChannels + g.outChannels) * columns)))
 }
 
-/// Scratch floats `winogradConv3x3` needs for `g`: one block of transformed input and of products per thread,
-/// plus one tile row's transformed input rows in four phases and a row of zeros.
+/// Floats of transformed input and products one block of the 1-D form may hold: 512 Ki floats (2 MiB) per core,
+/// which stay in cache between the transform, the six products and the transform back (larger blocks of the
+/// time decoders' rewrites measured slower), but at least `winogradRowBlockMinimum` tiles.
+let winogradRowBlockFloats = 1 << 19
+
+/// Tiles per block below which the 1-D form's products get too narrow to run at the gemm's rate.
+let winogradRowBlockMinimum = 64
+
+/// Tiles (4 outputs each) per block of the 1-D form.
+private func winogradRowBlockTiles(_ g: ConvGeometry) -> Int {
+    let tiles = winogradTiles(g).columns
+    return min(tiles, max(winogradRowBlockMinimum, winogradRowBlockFloats / (6 * (g.inChannels + g.outChannels))))
+}
+
+/// Scratch floats `winogradConv` needs for `g`: one block of transformed input and of products per thread, plus
+/// (3×3) one tile row's transformed input rows in four phases and a row of zeros, or (1-D) the block's input in
+/// four phases.
 public func winogradScratchCount(_ g: ConvGeometry) -> Int {
     winogradThreadFloats(g) * kernelThreadCount
 }
 
 private func winogradThreadFloats(_ g: ConvGeometry) -> Int {
+    if isWinogradRow(g) {
+        let tiles = winogradRowBlockTiles(g)
+        return 6 * (g.inChannels + g.outChannels) * tiles + 4 * (tiles + 1)
+    }
     let columns = winogradTiles(g).columns
     return 36 * (g.inChannels + g.outChannels) * winogradBlockRows(g) * columns + 24 * (columns + 1) + g.inWidth
 }
 
-/// 3×3 convolution (stride 1, padding 1, one group: `winogradApplies`) by Winograd's F(4×4, 3×3): each 4×4
-/// block of output is `Aᵀ · [U ⊙ (Bᵀ · d · B)] · A` for its 6×6 input block `d`, so the 36 element-wise
-/// products over channels become 36 matrix products `M[ξ] = U[ξ] · V[ξ]` (`outChannels × inChannels` by
-/// `inChannels × tiles`) with 36/144 of direct convolution's multiply-adds. The input and output transforms
-/// (`winogradInput`, `winogradOutput`) only add and scale by small powers of two; `U` comes from `winogradWeights`.
+/// Convolution with three taps along each axis (3×3) or along a row (1-D), stride 1, padding 1, one group
+/// (`winogradApplies`), by Winograd's F(4×4, 3×3) or F(4, 3): each 4×4 block of output is `Aᵀ · [U ⊙ (Bᵀ · d ·
+/// B)] · A` for its 6×6 input block `d` (1-D: each 4 outputs `Aᵀ · [U ⊙ (Bᵀ · d)]` for 6 inputs), so the 36 (6)
+/// element-wise products over channels become 36 (6) matrix products `M[ξ] = U[ξ] · V[ξ]` (`outChannels ×
+/// inChannels` by `inChannels × tiles`) with 36/144 (6/12) of direct convolution's multiply-adds. The input and
+/// output transforms (`winogradInput`, `winogradOutput`) only add and scale by small powers of two; `U` comes from
+/// `winogradWeights`.
 ///
-/// Blocks of tile rows go to separate cores, each transformed into its own scratch, multiplied through
-/// single-threaded gemms and transformed back into the output. `input` `[batch, inChannels, H, W]`, `output`
-/// `[batch, outChannels, H, W]`, `bias` `[outChannels]` or nil; `scratch` holds `winogradScratchCount(g)` floats.
-/// No argument may alias another.
-public func winogradConv3x3(_ g: ConvGeometry, input: UnsafePointer<Float>, transformedWeight: UnsafePointer<Float>,
-                            bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>,
-                            scratch: UnsafeMutablePointer<Float>) {
-    precondition(winogradApplies(g), "not a 3×3, stride 1, padding 1 convolution")
+/// Blocks of tile rows (1-D: of tiles along the row) go to separate cores, each transformed into its own scratch,
+/// multiplied through single-threaded gemms and transformed back into the output. `input` `[batch, inChannels, H,
+/// W]`, `output` `[batch, outChannels, H, W]`, `bias` `[outChannels]` or nil; `scratch` holds
+/// `winogradScratchCount(g)` floats. No argument may alias another.
+public func winogradConv(_ g: ConvGeometry, input: UnsafePointer<Float>, transformedWeight: UnsafePointer<Float>,
+                         bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>,
+                         scratch: UnsafeMutablePointer<Float>) {
+    precondition(winogradApplies(g), "not a 3×3 or 1-D three-tap, stride 1, padding 1 convolution")
     let (tileColumns, tileRows) = winogradTiles(g)
-    let blockRows = winogradBlockRows(g), blocks = (tileRows + blockRows - 1) / blockRows
+    let row = isWinogradRow(g)
+    let blockTiles = row ? winogradRowBlockTiles(g) : winogradBlockRows(g)
+    let blocks = ((row ? tileColumns : tileRows) + blockTiles - 1) / blockTiles
     let threadFloats = winogradThreadFloats(g)
     let x = UncheckedSendable(input), u = UncheckedSendable(transformedWeight), b = UncheckedSendable(bias)
     let y = UncheckedSendable(output), work = UncheckedSendable(scratch)
     withSingleThreadedBLAS {
         for n in 0..<g.batch {
             parallelTasks(blocks) { worker, block in
-                let rows = block * blockRows ..< min(tileRows, (block + 1) * blockRows)
+                if row {
+                    winogradRowBlock(g, n, tiles: block * blockTiles ..< min(tileColumns, (block + 1) * blockTiles),
+                                     input: x.value, transformedWeight: u.value, bias: b.value, output: y.value,
+                                     scratch: work.value + worker * threadFloats)
+                    return
+                }
+                let rows = block * blockTiles ..< min(tileRows, (block + 1) * blockTiles)
                 winogradBlock(g, n, tileRows: rows, tileColumns: tileColumns, input: x.value,
                               transformedWeight: u.value, bias: b.value, output: y.value,
                               scratch: work.value + worker * threadFloats)
@@ -116,7 +163,34 @@ public func winogradConv3x3(_ g: ConvGeometry, input: UnsafePointer<Float>, tran
     }
 }
 
-/// One block of `winogradConv3x3`: tile rows `tileRows` of batch item `n`.
+/// One block of the 1-D form: tiles `tiles` (outputs `4 · tiles.lowerBound ..< 4 · tiles.upperBound`) of batch
+/// item `n`.
+private func winogradRowBlock(_ g: ConvGeometry, _ n: Int, tiles: Range<Int>, input: UnsafePointer<Float>,
+                              transformedWeight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+                              output: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
+    let cin = g.inChannels, cout = g.outChannels, count = tiles.count
+    let v = scratch, m = scratch + 6 * cin * count, phases = m + 6 * cout * count
+    for c in 0..<cin {
+        transformInputRow(input + (n * cin + c) * g.inWidth, width: g.inWidth, tiles: tiles, into: v + c * count,
+                          stride: cin * count, phases: phases)
+    }
+    for q in 0..<6 {
+        gemm(m: cout, n: count, k: cin, a: transformedWeight + q * cout * cin, lda: cin,
+             b: v + q * cin * count, ldb: count, beta: 0, c: m + q * cout * count, ldc: count)
+    }
+    for o in 0..<cout {
+        let row = output + (n * cout + o) * g.outWidth
+        forEachLane(count) { j, lanes in
+            let at = m + o * count + j, step = cout * count
+            let y = winogradOutput(lanes.load(at), lanes.load(at + step), lanes.load(at + 2 * step),
+                                   lanes.load(at + 3 * step), lanes.load(at + 4 * step), lanes.load(at + 5 * step))
+            storeOutputRun(y, bias: bias?[o] ?? 0, lanes: lanes, to: row + 4 * (tiles.lowerBound + j),
+                           available: g.outWidth - 4 * (tiles.lowerBound + j))
+        }
+    }
+}
+
+/// One block of the 3×3 form: tile rows `tileRows` of batch item `n`.
 private func winogradBlock(_ g: ConvGeometry, _ n: Int, tileRows: Range<Int>, tileColumns: Int,
                            input: UnsafePointer<Float>, transformedWeight: UnsafePointer<Float>,
                            bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>,
@@ -226,17 +300,52 @@ private func transformInputTiles(_ plane: UnsafePointer<Float>, height: Int, wid
     }
     forEachLane(tileColumns) { j, lanes in
         for p in 0..<6 {
-            let row = UnsafePointer(phases + 4 * p * span + j)
-            let t = winogradInput(lanes.load(row), lanes.load(row + span), lanes.load(row + 2 * span),
-                                  lanes.load(row + 3 * span), lanes.load(row + 1), lanes.load(row + span + 1))
-            let out = v + 6 * p * stride + j
-            lanes.store(t.0, to: out)
-            lanes.store(t.1, to: out + stride)
-            lanes.store(t.2, to: out + 2 * stride)
-            lanes.store(t.3, to: out + 3 * stride)
-            lanes.store(t.4, to: out + 4 * stride)
-            lanes.store(t.5, to: out + 5 * stride)
+            storeTransformedColumns(UnsafePointer(phases + 4 * p * span + j), span: span, lanes: lanes,
+                                    to: v + 6 * p * stride + j, stride: stride)
         }
+    }
+}
+
+/// `Bᵀ · d` for `lanes.count` consecutive blocks of six samples held in four phases from `phase` (rows `span`
+/// apart; block `j`'s samples are `phase_0…3[j], phase_0[j + 1], phase_1[j + 1]`), stored as six runs `stride`
+/// apart from `out`.
+@inline(__always)
+private func storeTransformedColumns(_ phase: UnsafePointer<Float>, span: Int, lanes: VectorLanes,
+                                     to out: UnsafeMutablePointer<Float>, stride: Int) {
+    let t = winogradInput(lanes.load(phase), lanes.load(phase + span), lanes.load(phase + 2 * span),
+                          lanes.load(phase + 3 * span), lanes.load(phase + 1), lanes.load(phase + span + 1))
+    lanes.store(t.0, to: out)
+    lanes.store(t.1, to: out + stride)
+    lanes.store(t.2, to: out + 2 * stride)
+    lanes.store(t.3, to: out + 3 * stride)
+    lanes.store(t.4, to: out + 4 * stride)
+    lanes.store(t.5, to: out + 5 * stride)
+}
+
+/// `Bᵀ · d` of the 1-D form for tiles `tiles` of one input row (tile `j`'s six samples start at column `4j − 1`;
+/// samples outside the row read zero), written as six runs of `tiles.count` values `stride` apart. The row is
+/// first split into its four column phases in `phases` (`4 · (tiles.count + 1)` floats), as the 3×3 form does.
+private func transformInputRow(_ row: UnsafePointer<Float>, width: Int, tiles: Range<Int>,
+                               into v: UnsafeMutablePointer<Float>, stride: Int, phases: UnsafeMutablePointer<Float>) {
+    let span = tiles.count + 1
+    var j = 0
+    while j < span {
+        let c = 4 * (tiles.lowerBound + j) - 1
+        if c >= 0 && c + 4 * vectorWidth <= width && j + vectorWidth <= span {
+            let d = loadPhases(row + c)
+            let at = UnsafeMutableRawPointer(phases + j), rowBytes = span * MemoryLayout<Float>.stride
+            at.storeBytes(of: d.0, as: FloatVector.self)
+            at.storeBytes(of: d.1, toByteOffset: rowBytes, as: FloatVector.self)
+            at.storeBytes(of: d.2, toByteOffset: 2 * rowBytes, as: FloatVector.self)
+            at.storeBytes(of: d.3, toByteOffset: 3 * rowBytes, as: FloatVector.self)
+            j += vectorWidth
+        } else {
+            for s in 0..<4 { phases[s * span + j] = c + s >= 0 && c + s < width ? row[c + s] : 0 }
+            j += 1
+        }
+    }
+    forEachLane(tiles.count) { j, lanes in
+        storeTransformedColumns(UnsafePointer(phases + j), span: span, lanes: lanes, to: v + j, stride: stride)
     }
 }
 
@@ -258,21 +367,28 @@ private func transformOutputTiles(_ m: UnsafePointer<Float>, stride: Int, bias: 
                                     _ s3: FloatVector, _ s4: FloatVector, _ s5: FloatVector) {
             let r = 4 * tileRow + a
             guard r < height else { return }
-            let y = winogradOutput(s0, s1, s2, s3, s4, s5)
-            let row = plane + r * width + 4 * j
-            if lanes.count == vectorWidth && 4 * (j + vectorWidth) <= width {
-                storeInterleaved(y.0 + bias, y.1 + bias, y.2 + bias, y.3 + bias, to: row)
-            } else {
-                withUnsafeTemporaryAllocation(of: Float.self, capacity: 4 * vectorWidth) { buffer in
-                    storeInterleaved(y.0 + bias, y.1 + bias, y.2 + bias, y.3 + bias, to: buffer.baseAddress!)
-                    row.update(from: buffer.baseAddress!, count: min(4 * lanes.count, width - 4 * j))
-                }
-            }
+            storeOutputRun(winogradOutput(s0, s1, s2, s3, s4, s5), bias: bias, lanes: lanes,
+                           to: plane + r * width + 4 * j, available: width - 4 * j)
         }
         emit(0, z0.0, z1.0, z2.0, z3.0, z4.0, z5.0)
         emit(1, z0.1, z1.1, z2.1, z3.1, z4.1, z5.1)
         emit(2, z0.2, z1.2, z2.2, z3.2, z4.2, z5.2)
         emit(3, z0.3, z1.3, z2.3, z3.3, z4.3, z5.3)
+    }
+}
+
+/// Stores `lanes.count` blocks of four outputs `y` (one phase each) plus `bias`, interleaved from `row`, where
+/// `available` outputs fit: the last block's spare outputs are dropped.
+@inline(__always)
+private func storeOutputRun(_ y: (FloatVector, FloatVector, FloatVector, FloatVector), bias: Float,
+                            lanes: VectorLanes, to row: UnsafeMutablePointer<Float>, available: Int) {
+    if lanes.count == vectorWidth && 4 * vectorWidth <= available {
+        storeInterleaved(y.0 + bias, y.1 + bias, y.2 + bias, y.3 + bias, to: row)
+    } else {
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: 4 * vectorWidth) { buffer in
+            storeInterleaved(y.0 + bias, y.1 + bias, y.2 + bias, y.3 + bias, to: buffer.baseAddress!)
+            row.update(from: buffer.baseAddress!, count: min(4 * lanes.count, available))
+        }
     }
 }
 

@@ -39,7 +39,7 @@ final class ConvTests: XCTestCase {
         return out
     }
 
-    /// Runs `conv2d` (or, with `winograd`, `winogradConv3x3` on the transformed weights) and compares.
+    /// Runs `conv2d` (or, with `winograd`, `winogradConv` on the transformed weights) and compares.
     private func check(_ g: ConvGeometry, bias hasBias: Bool, seed: UInt64, winograd: Bool = false,
                        file: StaticString = #filePath, line: UInt = #line) {
         var rng = SplitMix64(seed: seed)
@@ -48,10 +48,11 @@ final class ConvTests: XCTestCase {
         let bias = hasBias ? rng.floats(g.outChannels) : nil
         var out = [Float](repeating: .nan, count: g.batch * g.outChannels * g.outHeight * g.outWidth)
         if winograd {
-            let u = winogradWeights(w, outChannels: g.outChannels, inChannels: g.inChannels)
+            let u = winogradWeights(w, outChannels: g.outChannels, inChannels: g.inChannels,
+                                    kernelHeight: g.kernelHeight)
             var scratch = [Float](repeating: .nan, count: winogradScratchCount(g))
             withOptionalPointer(bias) {
-                winogradConv3x3(g, input: x, transformedWeight: u, bias: $0, output: &out, scratch: &scratch)
+                winogradConv(g, input: x, transformedWeight: u, bias: $0, output: &out, scratch: &scratch)
             }
         } else {
             var scratch = [Float](repeating: .nan, count: max(conv2dScratchCount(g), 1))
@@ -78,9 +79,25 @@ final class ConvTests: XCTestCase {
         check(blocks, bias: true, seed: 77, winograd: true)
     }
 
+    /// Winograd's F(4, 3) for 1-D three-tap convolutions: rows whose length is and is not a multiple of 4, one to
+    /// three samples long, wider than four vectors, a batch, no bias, and a row split into blocks (1,400 tiles of 6
+    /// · (16 + 49) floats each, where a block holds 1,344).
+    func testOneDimensionalWinogradMatchesTheDirectSum() {
+        for width in [1, 2, 3, 4, 13, 75, 139, 256] {
+            let g = convGeometry(batch: 2, inChannels: 5, outChannels: 49, groups: 1, input: (1, width),
+                                 kernel: (1, 3), padBegin: (0, 1), padEnd: (0, 1))
+            XCTAssertTrue(winogradApplies(g))
+            check(g, bias: width % 2 == 0, seed: UInt64(width), winograd: true)
+        }
+        let blocks = convGeometry(batch: 1, inChannels: 16, outChannels: 49, groups: 1, input: (1, 5_600),
+                                  kernel: (1, 3), padBegin: (0, 1), padEnd: (0, 1))
+        XCTAssertGreaterThan(1_400 * 6 * (16 + 49), winogradRowBlockFloats)
+        check(blocks, bias: true, seed: 78, winograd: true)
+    }
+
     /// Refused: a row of tiles wider than its scratch bound (150 tiles × 36 × 4,096 channels), no input
-    /// channels, an empty plane, stride 2, groups, no padding, a 3×1 kernel, dilation 2.
-    func testWinogradOnlyTakesSameSizedThreeByThreeConvolutions() {
+    /// channels, an empty plane, stride 2, groups, no padding, a 3×1 kernel, dilation 2; and the 1-D cases below.
+    func testWinogradOnlyTakesSameSizedThreeTapConvolutions() {
         func geometry(channels: (Int, Int) = (4, 4), groups: Int = 1, input: (Int, Int) = (8, 8),
                       kernel: (Int, Int) = (3, 3), stride: (Int, Int) = (1, 1), dilation: (Int, Int) = (1, 1),
                       pad: (Int, Int) = (1, 1)) -> ConvGeometry {
@@ -91,9 +108,15 @@ final class ConvTests: XCTestCase {
             geometry(channels: (2_048, 2_048), input: (2, 600)), geometry(channels: (0, 4)), geometry(input: (0, 8)),
             geometry(stride: (2, 2)), geometry(groups: 2), geometry(pad: (0, 0)),
             geometry(kernel: (3, 1), pad: (1, 0)), geometry(dilation: (2, 2), pad: (2, 2)),
+            // 1-D: few output channels (the thin convolution's), dilation 2, padding 0, a 1×3 kernel over 8 rows.
+            geometry(channels: (64, 48), input: (1, 100), kernel: (1, 3), pad: (0, 1)),
+            geometry(channels: (64, 64), input: (1, 100), kernel: (1, 3), dilation: (1, 2), pad: (0, 2)),
+            geometry(channels: (64, 64), input: (1, 100), kernel: (1, 3), pad: (0, 0)),
+            geometry(channels: (64, 64), kernel: (1, 3), pad: (0, 1)),
         ]
         for g in refused { XCTAssertFalse(winogradApplies(g), "\(g)") }
         XCTAssertTrue(winogradApplies(geometry()))
+        XCTAssertTrue(winogradApplies(geometry(channels: (64, 64), input: (1, 100), kernel: (1, 3), pad: (0, 1))))
     }
 
     func testGroupsBatchStridesDilationsAndUnevenPads() {

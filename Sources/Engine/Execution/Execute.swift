@@ -14,9 +14,9 @@ extension Op {
                    bias: inputs.count > 2 ? inputs[2].floats() : nil, output: out.floats(),
                    scratch: scratch.assumingMemoryBound(to: Float.self))
         case .winogradConv(let g):
-            winogradConv3x3(g, input: inputs[0].floats(), transformedWeight: inputs[1].floats(),
-                            bias: inputs.count > 2 ? inputs[2].floats() : nil, output: out.floats(),
-                            scratch: scratch.assumingMemoryBound(to: Float.self))
+            Kernels.winogradConv(g, input: inputs[0].floats(), transformedWeight: inputs[1].floats(),
+                         bias: inputs.count > 2 ? inputs[2].floats() : nil, output: out.floats(),
+                         scratch: scratch.assumingMemoryBound(to: Float.self))
         case .convTranspose(let g):
             convTranspose2d(g, input: inputs[0].floats(), weight: inputs[1].floats(),
                             bias: inputs.count > 2 ? inputs[2].floats() : nil, output: out.floats(),
