@@ -70,6 +70,10 @@ public enum Op: Sendable {
     /// writing the convolution's output (`projectedGroupNorm`), made by `fuseProjectedGroupNorm`. Inputs: x
     /// `[N, K, …]`, the convolution's weight `[C, K, 1, 1]` and bias, then the `.groupNorm`'s γ, β (and s, r).
     case projectedGroupNorm(groups: Int, epsilon: Float, then: GroupNormActivation, plusScaledResidual: Bool)
+    /// A pointwise convolution (1×1, bias, one group) and the channel `.glu` that alone reads it, computed without
+    /// writing the convolution's output (`projectedGLU`), made by `fuseProjectedGLU`. Inputs: x `[N, K, …]`, the
+    /// convolution's weight `[2C, K, 1, 1]` and bias.
+    case projectedGLU
     /// One-group normalisation of a channels-last `[batch, tokens, channels]` tensor with per-channel γ and β,
     /// made by `fuseChannelsLastGroupNorm` from a `.groupNorm` between two transposes. Inputs: x, γ, β.
     case channelsLastGroupNorm(epsilon: Float)
@@ -133,6 +137,7 @@ public enum Op: Sendable {
         case .attention, .tokenAttention: "Attention"
         case .gelu: "GELU"
         case .glu: "GLU"
+        case .projectedGLU: "Conv+GLU"
         case .channelsLastGroupNorm: "GroupNorm"
         case let .groupNorm(_, _, activation, residual):
             "GroupNorm" + [.gelu: "+GELU", .glu: "+GLU"][activation, default: ""] + (residual ? "+ScaledAdd" : "")

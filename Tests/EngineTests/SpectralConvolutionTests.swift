@@ -76,6 +76,8 @@ final class SpectralConvolutionTests: XCTestCase {
             // so do the time decoders' 1-D ones with more output channels than the thin convolution takes (the
             // first two: 64 → 128 and 32 → 64).
             XCTAssertEqual(session.statistics.plannedOps["Conv.Winograd"], 5, fixture)
+            // Each encoder's pointwise rewrite and the GLU after it are one node (four frequency, four time).
+            XCTAssertEqual(session.statistics.plannedOps["Conv+GLU"], 8, fixture)
         }
     }
 }

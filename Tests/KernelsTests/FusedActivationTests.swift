@@ -35,6 +35,37 @@ final class FusedActivationTests: XCTestCase {
         XCTAssertEqual(Array(special[3...]), [0, 0])
     }
 
+    /// `projectedGLU` against the projection and GLU in float64: a batch handed out item by item, single items
+    /// whose spans are handed out, a partial last register block, and depths from 1 to a span's worth of rows.
+    func testProjectedGLUMatchesTheProjectionThenGLU() {
+        for (batch, inChannels, channels, spatial) in [(5, 7, 10, 339), (1, 48, 96, 5_000), (2, 1, 2, 64),
+                                                       (1, 384, 14, 97)] {
+            let x = signal(batch * inChannels * spatial, 0.419), weight = signal(channels * inChannels, 0.733, scale: 0.2)
+            let bias = signal(channels, 0.29), half = channels / 2
+            var y = [Float](repeating: .nan, count: batch * half * spatial)
+            var scratch = [Float](repeating: .nan, count: projectedGLUScratchCount(inChannels: inChannels))
+            projectedGLU(x, weight: weight, bias: bias, &y, batch: batch, inChannels: inChannels, channels: channels,
+                         spatial: spatial, scratch: &scratch)
+            func projection(_ n: Int, _ c: Int, _ i: Int) -> (value: Double, magnitude: Double) {
+                (0..<inChannels).reduce((Double(bias[c]), abs(Double(bias[c])))) { sum, k in
+                    let term = Double(weight[c * inChannels + k]) * Double(x[(n * inChannels + k) * spatial + i])
+                    return (sum.value + term, sum.magnitude + abs(term))
+                }
+            }
+            for n in 0..<batch {
+                for c in 0..<half {
+                    for i in 0..<spatial {
+                        let (a, aSize) = projection(n, c, i), (b, bSize) = projection(n, half + c, i)
+                        let expected = a / (1 + exp(-b))
+                        XCTAssertEqual(Double(y[(n * half + c) * spatial + i]), expected,
+                                       accuracy: 1e-6 * (aSize + abs(a) * bSize) + 1e-6,
+                                       "batch \(batch), \(inChannels) → \(channels), item \(n) channel \(c) position \(i)")
+                    }
+                }
+            }
+        }
+    }
+
     func testGLUMultipliesTheFirstHalfByTheSigmoidOfTheSecond() {
         let outer = 3, half = 5, inner = 7_001
         let x = signal(outer * 2 * half * inner, 0.377)

@@ -77,6 +77,12 @@ extension Op {
                                        gamma: inputs[3].floats(), beta: inputs[4].floats(), epsilon: epsilon,
                                        then: activation, plus: residual,
                                        scratch: scratch.assumingMemoryBound(to: Float.self))
+        case .projectedGLU:
+            let x = inputs[0], weight = inputs[1]
+            Kernels.projectedGLU(x.floats(), weight: weight.floats(), bias: inputs[2].floats(), out.floats(),
+                                 batch: x.shape[0], inChannels: x.shape[1], channels: weight.shape[0],
+                                 spatial: x.shape.dropFirst(2).reduce(1, *),
+                                 scratch: scratch.assumingMemoryBound(to: Float.self))
         case .channelsLastGroupNorm(let epsilon):
             let x = inputs[0]
             Kernels.groupNormChannelsLast(x.floats(), out.floats(), batch: x.shape[0], tokens: x.shape[1],

@@ -21,6 +21,8 @@ extension Op {
                                          layout: .tokensFirst(heads: heads)) * MemoryLayout<Float>.stride
         case .dft(let transform, _, _, _), .stft(let transform, _, _, _, _):
             return transform.scratchCount * MemoryLayout<Float>.stride
+        case .projectedGLU:
+            return projectedGLUScratchCount(inChannels: inputShapes[0][1]) * MemoryLayout<Float>.stride
         case .projectedGroupNorm:
             return projectedGroupNormScratchCount(inChannels: inputShapes[0][1]) * MemoryLayout<Float>.stride
         case .reduce:
