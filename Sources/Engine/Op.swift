@@ -28,9 +28,10 @@ public enum Op: Sendable {
     /// ONNX `ConvTranspose`, 1-D (as height 1) and 2-D. Inputs: x, weight, optional bias.
     case convTranspose(ConvGeometry)
     /// A 3×3 or 1-D three-tap `Conv` (stride 1, padding 1, one group) computed by Winograd's F(4×4, 3×3) or
-    /// F(4, 3) (`winogradConv`), made by `useWinogradConvolutions`. Inputs: x, the transformed weight `[36 or 6,
-    /// outChannels, inChannels]` (`winogradWeights`), optional bias.
-    case winogradConv(ConvGeometry)
+    /// F(4, 3) (`winogradConv`), made by `useWinogradConvolutions`; with `gatedLinear`, also the channel GLU that
+    /// alone reads it (`fuseConvolutionGLU`). Inputs: x, the transformed weight `[36 or 6, outChannels, inChannels]`
+    /// (`winogradWeights`), optional bias.
+    case winogradConv(ConvGeometry, gatedLinear: Bool)
     /// A `Conv` (`analysis`) or `ConvTranspose` (synthesis) whose weights are a windowed DFT basis, computed
     /// with FFTs; made by `replaceSpectralConvolutions`, never by lowering. Input: x.
     case spectral(SpectralBasis, analysis: Bool, ConvGeometry)
@@ -71,7 +72,7 @@ public enum Op: Sendable {
     /// `[N, K, …]`, the convolution's weight `[C, K, 1, 1]` and bias, then the `.groupNorm`'s γ, β (and s, r).
     case projectedGroupNorm(groups: Int, epsilon: Float, then: GroupNormActivation, plusScaledResidual: Bool)
     /// A pointwise convolution (1×1, bias, one group) and the channel `.glu` that alone reads it, computed without
-    /// writing the convolution's output (`projectedGLU`), made by `fuseProjectedGLU`. Inputs: x `[N, K, …]`, the
+    /// writing the convolution's output (`projectedGLU`), made by `fuseConvolutionGLU`. Inputs: x `[N, K, …]`, the
     /// convolution's weight `[2C, K, 1, 1]` and bias.
     case projectedGLU
     /// One-group normalisation of a channels-last `[batch, tokens, channels]` tensor with per-channel γ and β,
@@ -127,7 +128,7 @@ public enum Op: Sendable {
         switch self {
         case .conv: "Conv"
         case .convTranspose: "ConvTranspose"
-        case .winogradConv: "Conv.Winograd"
+        case .winogradConv(_, let gated): gated ? "Conv.Winograd+GLU" : "Conv.Winograd"
         case .spectral(_, let analysis, _): analysis ? "Spectral.STFT" : "Spectral.iSTFT"
         case .spectralSynthesisSum(let bases, _): "Spectral.iSTFT×\(bases.count)"
         case .matMul: "MatMul"

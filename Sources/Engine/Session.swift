@@ -83,7 +83,7 @@ public final class Session: @unchecked Sendable {
         fuseScaledAdd(&graph)
         fuseGroupNormResiduals(&graph)
         fuseProjectedGroupNorm(&graph)
-        fuseProjectedGLU(&graph)
+        fuseConvolutionGLU(&graph)
         statistics.plannedOps = graph.nodes.reduce(into: [:]) { $0[$1.op.name, default: 0] += 1 }
         return (graph, statistics)
     }

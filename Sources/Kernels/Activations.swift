@@ -55,8 +55,13 @@ public func glu(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, out
         for row in rows {
             let (o, c) = row.quotientAndRemainder(dividingBy: half)
             let a = input.value + (o * 2 * half + c) * inner, b = a + half * inner
-            let out = output.value + row * inner
-            mapVectors(a, b, out, count: inner) { a, b in a * sigmoidVector(b) }
+            gateRun(a, b, output.value + row * inner, count: inner)
         }
     }
+}
+
+/// `y[i] = a[i] · sigmoid(b[i])` for `count` floats: one run of a GLU. `y` may alias `a` or `b`.
+@inline(__always)
+func gateRun(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int) {
+    mapVectors(a, b, y, count: count) { a, b in a * sigmoidVector(b) }
 }

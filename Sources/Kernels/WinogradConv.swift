@@ -108,7 +108,7 @@ private func winogradRowBlockTiles(_ g: ConvGeometry) -> Int {
 
 /// Scratch floats `winogradConv` needs for `g`: one block of transformed input and of products per thread, plus
 /// (3×3) one tile row's transformed input rows in four phases and a row of zeros, or (1-D) the block's input in
-/// four phases.
+/// four phases, and one tile row's (1-D: one block's) outputs of two channels for a GLU.
 public func winogradScratchCount(_ g: ConvGeometry) -> Int {
     winogradThreadFloats(g) * kernelThreadCount
 }
@@ -116,10 +116,11 @@ public func winogradScratchCount(_ g: ConvGeometry) -> Int {
 private func winogradThreadFloats(_ g: ConvGeometry) -> Int {
     if isWinogradRow(g) {
         let tiles = winogradRowBlockTiles(g)
-        return 6 * (g.inChannels + g.outChannels) * tiles + 4 * (tiles + 1)
+        return 6 * (g.inChannels + g.outChannels) * tiles + 4 * (tiles + 1) + 2 * 4 * tiles
     }
     let columns = winogradTiles(g).columns
     return 36 * (g.inChannels + g.outChannels) * winogradBlockRows(g) * columns + 24 * (columns + 1) + g.inWidth
+        + 2 * 4 * g.outWidth
 }
 
 /// Convolution with three taps along each axis (3×3) or along a row (1-D), stride 1, padding 1, one group
@@ -131,13 +132,16 @@ private func winogradThreadFloats(_ g: ConvGeometry) -> Int {
 /// `winogradWeights`.
 ///
 /// Blocks of tile rows (1-D: of tiles along the row) go to separate cores, each transformed into its own scratch,
-/// multiplied through single-threaded gemms and transformed back into the output. `input` `[batch, inChannels, H,
-/// W]`, `output` `[batch, outChannels, H, W]`, `bias` `[outChannels]` or nil; `scratch` holds
-/// `winogradScratchCount(g)` floats. No argument may alias another.
+/// multiplied through single-threaded gemms and transformed back into the output. With `gatedLinear`, the output
+/// is the GLU over the convolution's channels, `y[c] = conv[c] · sigmoid(conv[outChannels / 2 + c])`, each tile
+/// row's (1-D: block's) two channels gated as they are transformed back. `input` `[batch, inChannels, H, W]`,
+/// `output` `[batch, outChannels, H, W]` (`outChannels / 2` with `gatedLinear`), `bias` `[outChannels]` or nil;
+/// `scratch` holds `winogradScratchCount(g)` floats. No argument may alias another.
 public func winogradConv(_ g: ConvGeometry, input: UnsafePointer<Float>, transformedWeight: UnsafePointer<Float>,
-                         bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>,
+                         bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>, gatedLinear: Bool = false,
                          scratch: UnsafeMutablePointer<Float>) {
     precondition(winogradApplies(g), "not a 3×3 or 1-D three-tap, stride 1, padding 1 convolution")
+    precondition(!gatedLinear || g.outChannels % 2 == 0, "GLU needs an even channel count")
     let (tileColumns, tileRows) = winogradTiles(g)
     let row = isWinogradRow(g)
     let blockTiles = row ? winogradRowBlockTiles(g) : winogradBlockRows(g)
@@ -151,12 +155,12 @@ public func winogradConv(_ g: ConvGeometry, input: UnsafePointer<Float>, transfo
                 if row {
                     winogradRowBlock(g, n, tiles: block * blockTiles ..< min(tileColumns, (block + 1) * blockTiles),
                                      input: x.value, transformedWeight: u.value, bias: b.value, output: y.value,
-                                     scratch: work.value + worker * threadFloats)
+                                     gatedLinear: gatedLinear, scratch: work.value + worker * threadFloats)
                     return
                 }
                 let rows = block * blockTiles ..< min(tileRows, (block + 1) * blockTiles)
                 winogradBlock(g, n, tileRows: rows, tileColumns: tileColumns, input: x.value,
-                              transformedWeight: u.value, bias: b.value, output: y.value,
+                              transformedWeight: u.value, bias: b.value, output: y.value, gatedLinear: gatedLinear,
                               scratch: work.value + worker * threadFloats)
             }
         }
@@ -167,9 +171,11 @@ public func winogradConv(_ g: ConvGeometry, input: UnsafePointer<Float>, transfo
 /// item `n`.
 private func winogradRowBlock(_ g: ConvGeometry, _ n: Int, tiles: Range<Int>, input: UnsafePointer<Float>,
                               transformedWeight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
-                              output: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
+                              output: UnsafeMutablePointer<Float>, gatedLinear: Bool,
+                              scratch: UnsafeMutablePointer<Float>) {
     let cin = g.inChannels, cout = g.outChannels, count = tiles.count
     let v = scratch, m = scratch + 6 * cin * count, phases = m + 6 * cout * count
+    let values = phases + 4 * (count + 1), gates = values + 4 * count
     for c in 0..<cin {
         transformInputRow(input + (n * cin + c) * g.inWidth, width: g.inWidth, tiles: tiles, into: v + c * count,
                           stride: cin * count, phases: phases)
@@ -178,27 +184,39 @@ private func winogradRowBlock(_ g: ConvGeometry, _ n: Int, tiles: Range<Int>, in
         gemm(m: cout, n: count, k: cin, a: transformedWeight + q * cout * cin, lda: cin,
              b: v + q * cin * count, ldb: count, beta: 0, c: m + q * cout * count, ldc: count)
     }
-    for o in 0..<cout {
-        let row = output + (n * cout + o) * g.outWidth
+    let first = 4 * tiles.lowerBound, outputs = min(4 * count, g.outWidth - first)
+    /// `Aᵀ · m + bias` for channel `o`'s tiles, the block's `outputs` outputs from `into`.
+    func transform(_ o: Int, into row: UnsafeMutablePointer<Float>) {
         forEachLane(count) { j, lanes in
             let at = m + o * count + j, step = cout * count
             let y = winogradOutput(lanes.load(at), lanes.load(at + step), lanes.load(at + 2 * step),
                                    lanes.load(at + 3 * step), lanes.load(at + 4 * step), lanes.load(at + 5 * step))
-            storeOutputRun(y, bias: bias?[o] ?? 0, lanes: lanes, to: row + 4 * (tiles.lowerBound + j),
-                           available: g.outWidth - 4 * (tiles.lowerBound + j))
+            storeOutputRun(y, bias: bias?[o] ?? 0, lanes: lanes, to: row + 4 * j, available: outputs - 4 * j)
         }
+    }
+    let outChannels = gatedLinear ? cout / 2 : cout
+    for o in 0..<outChannels {
+        let row = output + (n * outChannels + o) * g.outWidth + first
+        guard gatedLinear else {
+            transform(o, into: row)
+            continue
+        }
+        transform(o, into: values)
+        transform(outChannels + o, into: gates)
+        gateRun(values, gates, row, count: outputs)
     }
 }
 
 /// One block of the 3×3 form: tile rows `tileRows` of batch item `n`.
 private func winogradBlock(_ g: ConvGeometry, _ n: Int, tileRows: Range<Int>, tileColumns: Int,
                            input: UnsafePointer<Float>, transformedWeight: UnsafePointer<Float>,
-                           bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>,
+                           bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>, gatedLinear: Bool,
                            scratch: UnsafeMutablePointer<Float>) {
     let cin = g.inChannels, cout = g.outChannels
     let tiles = tileRows.count * tileColumns
     let v = scratch, m = scratch + 36 * cin * tiles
     let phases = m + 36 * cout * tiles, zeros = phases + 24 * (tileColumns + 1)
+    let values = zeros + g.inWidth, gates = values + 4 * g.outWidth
     zeros.update(repeating: 0, count: g.inWidth)
     for c in 0..<cin {
         let plane = input + (n * cin + c) * g.inSpatial
@@ -212,12 +230,24 @@ private func winogradBlock(_ g: ConvGeometry, _ n: Int, tileRows: Range<Int>, ti
         gemm(m: cout, n: tiles, k: cin, a: transformedWeight + xi * cout * cin, lda: cin,
              b: v + xi * cin * tiles, ldb: tiles, beta: 0, c: m + xi * cout * tiles, ldc: tiles)
     }
-    for o in 0..<cout {
-        let plane = output + (n * cout + o) * g.outSpatial
+    let outChannels = gatedLinear ? cout / 2 : cout
+    for o in 0..<outChannels {
+        let plane = output + (n * outChannels + o) * g.outSpatial
         for (r, i) in tileRows.enumerated() {
-            transformOutputTiles(m + o * tiles + r * tileColumns, stride: cout * tiles, bias: bias?[o] ?? 0,
-                                 into: plane, height: g.outHeight, width: g.outWidth, tileRow: i,
-                                 tileColumns: tileColumns)
+            /// `Aᵀ · m · A + bias` for channel `c`'s tiles of this tile row, into `rows`: the plane itself, or the
+            /// tile row's four output rows alone.
+            func transform(_ c: Int, into rows: UnsafeMutablePointer<Float>, alone: Bool) {
+                transformOutputTiles(m + c * tiles + r * tileColumns, stride: cout * tiles, bias: bias?[c] ?? 0,
+                                     into: rows, height: alone ? min(4, g.outHeight - 4 * i) : g.outHeight,
+                                     width: g.outWidth, tileRow: alone ? 0 : i, tileColumns: tileColumns)
+            }
+            guard gatedLinear else {
+                transform(o, into: plane, alone: false)
+                continue
+            }
+            transform(o, into: values, alone: true)
+            transform(outChannels + o, into: gates, alone: true)
+            gateRun(values, gates, plane + 4 * i * g.outWidth, count: min(4, g.outHeight - 4 * i) * g.outWidth)
         }
     }
 }

@@ -74,8 +74,9 @@ final class SpectralConvolutionTests: XCTestCase {
             XCTAssertNil(session.statistics.plannedOps["GroupNorm+GLU+ScaledAdd"], fixture)
             // The frequency decoders' 3×3 rewrites run by Winograd, all but the last (8 input channels here), and
             // so do the time decoders' 1-D ones with more output channels than the thin convolution takes (the
-            // first two: 64 → 128 and 32 → 64).
-            XCTAssertEqual(session.statistics.plannedOps["Conv.Winograd"], 5, fixture)
+            // first two: 64 → 128 and 32 → 64); each carries the GLU after it.
+            XCTAssertEqual(session.statistics.plannedOps["Conv.Winograd+GLU"], 5, fixture)
+            XCTAssertNil(session.statistics.plannedOps["Conv.Winograd"], fixture)
             // Each encoder's pointwise rewrite and the GLU after it are one node (four frequency, four time).
             XCTAssertEqual(session.statistics.plannedOps["Conv+GLU"], 8, fixture)
         }

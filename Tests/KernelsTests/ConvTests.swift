@@ -95,6 +95,37 @@ final class ConvTests: XCTestCase {
         check(blocks, bias: true, seed: 78, winograd: true)
     }
 
+    /// With `gatedLinear`, the output is exactly `glu` of the plain output: 3×3 planes whose last tile row is
+    /// partial and several blocks of them, 1-D rows whose last tile is partial and a row split into blocks.
+    func testGatedWinogradIsTheGLUOfThePlainConvolution() {
+        let shapes = [
+            convGeometry(batch: 2, inChannels: 5, outChannels: 6, groups: 1, input: (9, 13), kernel: (3, 3),
+                         padBegin: (1, 1), padEnd: (1, 1)),
+            convGeometry(batch: 1, inChannels: 16, outChannels: 16, groups: 1, input: (80, 880), kernel: (3, 3),
+                         padBegin: (1, 1), padEnd: (1, 1)),
+            convGeometry(batch: 2, inChannels: 5, outChannels: 50, groups: 1, input: (1, 139), kernel: (1, 3),
+                         padBegin: (0, 1), padEnd: (0, 1)),
+            convGeometry(batch: 1, inChannels: 16, outChannels: 50, groups: 1, input: (1, 5_601), kernel: (1, 3),
+                         padBegin: (0, 1), padEnd: (0, 1)),
+        ]
+        for (index, g) in shapes.enumerated() {
+            var rng = SplitMix64(seed: UInt64(90 + index))
+            let x = rng.floats(g.batch * g.inChannels * g.inHeight * g.inWidth)
+            let w = rng.floats(g.outChannels * g.inChannels * g.kernelHeight * g.kernelWidth)
+            let bias = rng.floats(g.outChannels)
+            let u = winogradWeights(w, outChannels: g.outChannels, inChannels: g.inChannels, kernelHeight: g.kernelHeight)
+            var scratch = [Float](repeating: .nan, count: winogradScratchCount(g))
+            let spatial = g.outHeight * g.outWidth
+            var plain = [Float](repeating: .nan, count: g.batch * g.outChannels * spatial)
+            var gated = [Float](repeating: .nan, count: plain.count / 2), expected = gated
+            winogradConv(g, input: x, transformedWeight: u, bias: bias, output: &plain, scratch: &scratch)
+            winogradConv(g, input: x, transformedWeight: u, bias: bias, output: &gated, gatedLinear: true,
+                         scratch: &scratch)
+            glu(plain, &expected, outer: g.batch, half: g.outChannels / 2, inner: spatial)
+            XCTAssertEqual(gated, expected, "\(g)")
+        }
+    }
+
     /// Refused: a row of tiles wider than its scratch bound (150 tiles × 36 × 4,096 channels), no input
     /// channels, an empty plane, stride 2, groups, no padding, a 3×1 kernel, dilation 2; and the 1-D cases below.
     func testWinogradOnlyTakesSameSizedThreeTapConvolutions() {

@@ -13,10 +13,10 @@ extension Op {
             conv2d(g, input: inputs[0].floats(), weight: inputs[1].floats(),
                    bias: inputs.count > 2 ? inputs[2].floats() : nil, output: out.floats(),
                    scratch: scratch.assumingMemoryBound(to: Float.self))
-        case .winogradConv(let g):
+        case let .winogradConv(g, gated):
             Kernels.winogradConv(g, input: inputs[0].floats(), transformedWeight: inputs[1].floats(),
-                         bias: inputs.count > 2 ? inputs[2].floats() : nil, output: out.floats(),
-                         scratch: scratch.assumingMemoryBound(to: Float.self))
+                                 bias: inputs.count > 2 ? inputs[2].floats() : nil, output: out.floats(),
+                                 gatedLinear: gated, scratch: scratch.assumingMemoryBound(to: Float.self))
         case .convTranspose(let g):
             convTranspose2d(g, input: inputs[0].floats(), weight: inputs[1].floats(),
                             bias: inputs.count > 2 ? inputs[2].floats() : nil, output: out.floats(),

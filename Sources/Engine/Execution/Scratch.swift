@@ -6,7 +6,7 @@ extension Op {
         switch self {
         case .conv(let g):
             return conv2dScratchCount(g) * MemoryLayout<Float>.stride
-        case .winogradConv(let g):
+        case .winogradConv(let g, _):
             return winogradScratchCount(g) * MemoryLayout<Float>.stride
         case .convTranspose(let g):
             return convTranspose2dScratchCount(g) * MemoryLayout<Float>.stride

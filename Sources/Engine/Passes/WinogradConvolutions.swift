@@ -23,7 +23,7 @@ func useWinogradConvolutions(_ graph: inout Graph) -> Int {
             winogradWeights($0.baseAddress!, outChannels: g.outChannels, inChannels: g.inChannels,
                             kernelHeight: g.kernelHeight)
         }
-        graph.nodes[index].op = .winogradConv(g)
+        graph.nodes[index].op = .winogradConv(g, gatedLinear: false)
         replaceWeight(&graph, node: index, input: 1,
                       with: Tensor(shape: [winogradProducts(g), g.outChannels, g.inChannels], floats: transformed),
                       suffix: ".winograd", readers: readers)
