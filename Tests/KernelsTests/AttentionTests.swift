@@ -5,32 +5,29 @@ import XCTest
 /// `attention` against `softmax(Q·Kᵀ)·V` computed in float64, on odd sizes that split into several row blocks.
 final class AttentionTests: XCTestCase {
     func testMatchesTheUnfusedComputation() {
-        let batch = 3, queries = 301, keys = 97, depth = 5, valueDepth = 7
-        let q = values(batch * queries * depth, 0.37), kT = values(batch * depth * keys, 0.71)
-        let v = values(batch * keys * valueDepth, 1.13)
-        var out = [Float](repeating: 0, count: batch * queries * valueDepth)
-        var scratch = [Float](repeating: .nan, count: attentionScratchCount(keys: keys, depth: depth, valueDepth: valueDepth))
-        attention(q: q, k: kT, v: v, out: &out, batch: batch, queries: queries, keys: keys, depth: depth,
-                  valueDepth: valueDepth, scratch: &scratch)
-        let worst = worstDifference(out, q: q, kT: kT, v: v, heads: batch, queries: queries, keys: keys, depth: depth,
-                                    valueDepth: valueDepth)
-        XCTAssertLessThan(worst, 2e-6)
+        XCTAssertLessThan(headsFirstDifference(heads: 3, queries: 301, keys: 97, depth: 5, valueDepth: 7,
+                                               seeds: (0.37, 0.71, 1.13)), 2e-6)
     }
 
     /// Few heads of many queries are cut into parts of their query rows, which the threads take one by one and
     /// which reuse the keys and values a thread packed for the part before: every row is still computed once and
     /// right.
     func testHeadsCutIntoQueryPartsMatchTheUnfusedComputation() {
-        let heads = 2, queries = 2_100, keys = 37, depth = 3, valueDepth = 5
-        let q = values(heads * queries * depth, 0.23), kT = values(heads * depth * keys, 0.61)
-        let v = values(heads * keys * valueDepth, 1.07)
+        XCTAssertLessThan(headsFirstDifference(heads: 2, queries: 2_100, keys: 37, depth: 3, valueDepth: 5,
+                                               seeds: (0.23, 0.61, 1.07)), 2e-6)
+    }
+
+    /// Runs `attention` on heads-first operands made from `seeds` (q, kᵀ, v) and returns `worstDifference`.
+    private func headsFirstDifference(heads: Int, queries: Int, keys: Int, depth: Int, valueDepth: Int,
+                                      seeds: (Double, Double, Double)) -> Double {
+        let q = values(heads * queries * depth, seeds.0), kT = values(heads * depth * keys, seeds.1)
+        let v = values(heads * keys * valueDepth, seeds.2)
         var out = [Float](repeating: .nan, count: heads * queries * valueDepth)
         var scratch = [Float](repeating: .nan, count: attentionScratchCount(keys: keys, depth: depth, valueDepth: valueDepth))
         attention(q: q, k: kT, v: v, out: &out, batch: heads, queries: queries, keys: keys, depth: depth,
                   valueDepth: valueDepth, scratch: &scratch)
-        let worst = worstDifference(out, q: q, kT: kT, v: v, heads: heads, queries: queries, keys: keys, depth: depth,
-                                    valueDepth: valueDepth)
-        XCTAssertLessThan(worst, 2e-6)
+        return worstDifference(out, q: q, kT: kT, v: v, heads: heads, queries: queries, keys: keys, depth: depth,
+                               valueDepth: valueDepth)
     }
 
     /// Deterministic test values in [−2, 2].
