@@ -20,6 +20,7 @@ struct ConvTransposeShares: Equatable {
 
 /// Scratch floats `convTranspose2d` needs for `geometry`.
 public func convTranspose2dScratchCount(_ g: ConvGeometry) -> Int {
+    if rowTransposedConvApplies(g) { return rowTransposedConvScratchCount(g) }
     let split = ConvTransposeShares(g)
     return split.shares * split.scratchPerShare(g)
 }
@@ -32,12 +33,17 @@ public func convTranspose2dScratchCount(_ g: ConvGeometry) -> Int {
 /// dropped (that is how ONNX `pads` crop). `scratch` holds `convTranspose2dScratchCount(geometry)` floats.
 /// No argument may alias another.
 ///
-/// Each core takes a share of every group's output channels (`ConvTransposeShares`): it fills their planes with
-/// the bias, then for each cache-sized tile of input positions runs a single-threaded gemm for its channels' taps
-/// and adds them into its planes, which no other core writes.
+/// Transposed convolutions that upsample rows only (HT-Demucs's frequency decoders) are computed output row by
+/// output row instead (`rowTransposedConv`). Otherwise each core takes a share of every group's output channels
+/// (`ConvTransposeShares`): it fills their planes with the bias, then for each cache-sized tile of input positions
+/// runs a single-threaded gemm for its channels' taps and adds them into its planes, which no other core writes.
 public func convTranspose2d(_ g: ConvGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                             bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>,
                             scratch: UnsafeMutablePointer<Float>) {
+    if rowTransposedConvApplies(g) {
+        rowTransposedConv(g, input: input, weight: weight, bias: bias, output: output, scratch: scratch)
+        return
+    }
     let split = ConvTransposeShares(g)
     let x = UncheckedSendable(input), w = UncheckedSendable(weight), b = UncheckedSendable(bias)
     let y = UncheckedSendable(output), work = UncheckedSendable(scratch)

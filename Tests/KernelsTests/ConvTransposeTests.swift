@@ -77,6 +77,34 @@ final class ConvTransposeTests: XCTestCase {
                            transposed: true), bias: false, seed: 5)
     }
 
+    /// Transposed convolutions that upsample rows only run output row by output row (`rowTransposedConv`):
+    /// HT-Demucs's kernel (8, 1) stride (4, 1) with and without a cropping pad, rows wider than a register block
+    /// and not a multiple of one, a tap count that is not a multiple of the stride, rows no tap reaches (bias
+    /// alone), output padding, a batch and more output channels than one register block.
+    func testRowUpsamplingTransposedConvolutions() {
+        let shapes = [
+            convGeometry(batch: 2, inChannels: 5, outChannels: 14, groups: 1, input: (9, 70), kernel: (8, 1),
+                         stride: (4, 1), transposed: true),
+            convGeometry(batch: 1, inChannels: 7, outChannels: 3, groups: 1, input: (6, 130), kernel: (8, 1),
+                         stride: (4, 1), padBegin: (2, 0), padEnd: (2, 0), transposed: true),
+            convGeometry(batch: 1, inChannels: 4, outChannels: 8, groups: 1, input: (5, 17), kernel: (3, 1),
+                         stride: (2, 1), padBegin: (1, 0), padEnd: (0, 0), transposed: true, outputPadding: (1, 0)),
+            convGeometry(batch: 2, inChannels: 3, outChannels: 2, groups: 1, input: (4, 9), kernel: (1, 1),
+                         stride: (3, 1), transposed: true),
+        ]
+        for (index, g) in shapes.enumerated() {
+            XCTAssertTrue(rowTransposedConvApplies(g), "\(g)")
+            check(g, bias: index % 2 == 0, seed: UInt64(20 + index))
+        }
+        // Groups, or a kernel or stride along the width, take the col2im path.
+        XCTAssertFalse(rowTransposedConvApplies(convGeometry(batch: 1, inChannels: 4, outChannels: 14, groups: 2,
+                                                             input: (9, 20), kernel: (8, 1), stride: (4, 1),
+                                                             transposed: true)))
+        XCTAssertFalse(rowTransposedConvApplies(convGeometry(batch: 1, inChannels: 4, outChannels: 6, groups: 1,
+                                                             input: (1, 37), kernel: (1, 8), stride: (1, 4),
+                                                             transposed: true)))
+    }
+
     /// 2 groups × 9 col2im rows over 500,015 input positions: several tiles per group, starting mid-row.
     func testSeveralTiles() {
         let g = convGeometry(batch: 1, inChannels: 2, outChannels: 2, groups: 2, input: (5, 100_003), kernel: (3, 3),
