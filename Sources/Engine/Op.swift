@@ -73,7 +73,7 @@ public enum Op: Sendable {
     case projectedGroupNorm(groups: Int, epsilon: Float, then: GroupNormActivation, plusScaledResidual: Bool)
     /// A pointwise convolution (1×1, bias, one group) and the channel `.glu` that alone reads it, computed without
     /// writing the convolution's output (`projectedGLU`), made by `fuseConvolutionGLU`. Inputs: x `[N, K, …]`, the
-    /// convolution's weight `[2C, K, 1, 1]` and bias.
+    /// convolution's weight `[2C, K, 1, …]` and bias.
     case projectedGLU
     /// One-group normalisation of a channels-last `[batch, tokens, channels]` tensor with per-channel γ and β,
     /// made by `fuseChannelsLastGroupNorm` from a `.groupNorm` between two transposes. Inputs: x, γ, β.

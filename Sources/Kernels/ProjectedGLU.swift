@@ -29,15 +29,7 @@ public func projectedGLU(_ x: UnsafePointer<Float>, weight: UnsafePointer<Float>
     // Each channel's map only adds its bias: (p − 0) · 1 + bias.
     withUnsafeTemporaryAllocation(of: NormalisedChannel.self, capacity: channels) { buffer in
         for c in 0..<channels { buffer[c] = NormalisedChannel(centre: SplitMean(0), invStd: 1, a: 1, b: bias[c]) }
-        let map = UncheckedSendable(UnsafePointer(buffer.baseAddress!))
-        if batch >= 2 * kernelThreadCount {
-            let write = UncheckedSendable(writer), work = UncheckedSendable(scratch)
-            let perThread = ProjectionWriter.scratchPerThread(inChannels: inChannels)
-            parallelTasks(batch) { worker, n in
-                write.value.write(n, 0..<write.value.spans, map.value, work.value + worker * perThread)
-            }
-            return
-        }
-        for n in 0..<batch { writer.writeHandingOutSpans(n, map.value, scratch) }
+        let map = UnsafePointer(buffer.baseAddress!)
+        writer.writeItems(batch: batch, scratch: scratch) { _, _, _ in map }
     }
 }

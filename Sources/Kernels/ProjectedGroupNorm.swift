@@ -41,8 +41,6 @@ public func projectedGroupNorm(_ x: UnsafePointer<Float>, weight: UnsafePointer<
     guard batch > 0, spatial > 0, channels > 0 else { return }
     let writer = ProjectionWriter(x: x, weight: weight, y: y, inChannels: inChannels, channels: channels,
                                   spatial: spatial, activation: activation, residual: residual)
-    let input = UncheckedSendable(x), w = UncheckedSendable(weight), work = UncheckedSendable(scratch)
-    let write = UncheckedSendable(writer), perThread = ProjectionWriter.scratchPerThread(inChannels: inChannels)
 
     /// Each channel's affine map for item `n`, from the mean and covariance of its input rows gathered over `shares`
     /// parts of its positions.
@@ -51,9 +49,9 @@ public func projectedGroupNorm(_ x: UnsafePointer<Float>, weight: UnsafePointer<
         withUnsafeTemporaryAllocation(of: Double.self, capacity: moments + 2 * channels) { buffer in
             let mean = buffer.baseAddress!, covariance = mean + inChannels
             let means = covariance + inChannels * inChannels, variances = means + channels
-            inputMoments(input.value + n * inChannels * spatial, rows: inChannels, count: spatial, shares: shares,
+            inputMoments(x + n * inChannels * spatial, rows: inChannels, count: spatial, shares: shares,
                          mean: mean, covariance: covariance)
-            projectedMoments(mean: mean, covariance: covariance, rows: inChannels, weight: w.value,
+            projectedMoments(mean: mean, covariance: covariance, rows: inChannels, weight: weight,
                              channels: channels, means: means, variances: variances)
             let perGroup = channels / groups
             for g in 0..<groups {
@@ -73,20 +71,12 @@ public func projectedGroupNorm(_ x: UnsafePointer<Float>, weight: UnsafePointer<
             }
         }
     }
-    let threads = kernelThreadCount
-    withUnsafeTemporaryAllocation(of: NormalisedChannel.self, capacity: channels * threads) { mapBuffer in
-        let map = UncheckedSendable(mapBuffer.baseAddress!)
-        if batch >= 2 * threads {
-            parallelTasks(batch) { worker, n in
-                let own = map.value + worker * channels
-                maps(n, shares: 1, into: own)
-                write.value.write(n, 0..<write.value.spans, own, work.value + worker * perThread)
-            }
-            return
-        }
-        for n in 0..<batch {
-            maps(n, shares: threads, into: map.value)
-            writer.writeHandingOutSpans(n, map.value, scratch)
+    withUnsafeTemporaryAllocation(of: NormalisedChannel.self, capacity: channels * kernelThreadCount) { mapBuffer in
+        let map = mapBuffer.baseAddress!
+        writer.writeItems(batch: batch, scratch: scratch) { n, shares, worker in
+            let own = map + worker * channels
+            maps(n, shares: shares, into: own)
+            return UnsafePointer(own)
         }
     }
 }

@@ -88,15 +88,28 @@ struct ProjectionWriter {
         }
     }
 
-    /// Writes every span of item `n`, the spans handed out to the cores in tasks of `projectedSpansPerTask`, each
-    /// task in its worker's slice of `scratch` (`kernelThreadCount` slices).
-    func writeHandingOutSpans(_ n: Int, _ map: UnsafePointer<NormalisedChannel>, _ scratch: UnsafeMutablePointer<Float>) {
+    /// Writes items `0 ..< batch`: on separate cores when there are at least two per core, each item's maps from
+    /// `maps(n, 1, worker)` on the core that writes it; otherwise one item at a time, its maps from
+    /// `maps(n, kernelThreadCount, 0)` (which may spread their own work over the cores) and its spans handed out in
+    /// tasks of `projectedSpansPerTask`. `scratch` holds `kernelThreadCount` slices of `scratchPerThread(inChannels:)`
+    /// floats, one per worker.
+    func writeItems(batch: Int, scratch: UnsafeMutablePointer<Float>,
+                    maps: (_ item: Int, _ shares: Int, _ worker: Int) -> UnsafePointer<NormalisedChannel>) {
         let perThread = ProjectionWriter.scratchPerThread(inChannels: inChannels), spans = spans
+        let threads = kernelThreadCount
+        if batch >= 2 * threads {
+            parallelTasks(batch) { worker, n in
+                write(n, 0..<spans, maps(n, 1, worker), scratch + worker * perThread)
+            }
+            return
+        }
         let tasks = (spans + projectedSpansPerTask - 1) / projectedSpansPerTask
-        let writer = UncheckedSendable(self), maps = UncheckedSendable(map), work = UncheckedSendable(scratch)
-        parallelTasks(tasks) { worker, task in
-            writer.value.write(n, task * projectedSpansPerTask ..< min(spans, (task + 1) * projectedSpansPerTask),
-                               maps.value, work.value + worker * perThread)
+        for n in 0..<batch {
+            let map = maps(n, threads, 0)
+            parallelTasks(tasks) { worker, task in
+                write(n, task * projectedSpansPerTask ..< min(spans, (task + 1) * projectedSpansPerTask), map,
+                      scratch + worker * perThread)
+            }
         }
     }
 }
