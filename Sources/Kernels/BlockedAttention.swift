@@ -6,6 +6,9 @@
 /// cache beside a head's packed keys.
 let attentionRowBlock = 48
 
+/// log₂ e: keys scaled by it give scores whose powers of two are the softmax's powers of e.
+private let log2e: Float = 1.442_695_04
+
 /// `n` rounded up to whole register blocks' columns (`broadcastWidth`).
 private func paddedToBlocks(_ n: Int) -> Int { roundUp(n, to: broadcastWidth) }
 
@@ -19,8 +22,9 @@ func attentionScratchPerThread(keys: Int, depth: Int, valueDepth: Int, layout: A
 }
 
 /// `attention` for the query rows `rows` of head `index`, on one thread; `packed` says that `scratch` already holds
-/// this head's keys and values, packed by an earlier call with the same scratch. Each block of scores is
-/// exponentiated unnormalised and multiplied by `V`; the block's output rows are then scaled by their sums'
+/// this head's keys and values, packed by an earlier call with the same scratch. The keys are packed times
+/// `scale · log₂ e`, so each block of scores is exponentiated in base 2 (`vectorExp2Normal`), unnormalised, and
+/// multiplied by `V`; the block's output rows are then scaled by their sums'
 /// reciprocals (`valueDepth` values a row instead of one per key).
 func attentionHeads(q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
                     out: UnsafeMutablePointer<Float>, _ geometry: HeadGeometry, head index: Int, rows queryRows: Range<Int>,
@@ -44,7 +48,7 @@ func attentionHeads(q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafeP
     let head = geometry.head(index)
     if !packed {
         packKeys(k + head.k, rowStride: head.kRow, transposed: head.kTransposed, keys: keys, depth: depth,
-                 scale: scale, into: packedK, paddedKeys: paddedKeys)
+                 scale: scale * log2e, into: packedK, paddedKeys: paddedKeys)
         packRows(v + head.v, rowStride: head.vRow, rows: keys, columns: valueDepth, into: packedV,
                  paddedColumns: paddedValueDepth)
     }
@@ -75,7 +79,8 @@ func attentionHeads(q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafeP
         }
         for r in 0..<rows {
             sums[r] = exponentiateRow(scores + r * paddedKeys, scores + r * paddedKeys, length: keys,
-                                      maximum: maxima.loadUnaligned(fromByteOffset: r * stride, as: FloatVector.self).max())
+                                      maximum: maxima.loadUnaligned(fromByteOffset: r * stride, as: FloatVector.self).max(),
+                                      baseTwo: true)
         }
         let block = out + head.out + first * head.outRow
         for group in 0..<paddedValueDepth / width {
@@ -113,15 +118,51 @@ private func packKeys(_ k: UnsafePointer<Float>, rowStride: Int, transposed: Boo
         packPanels(k, rowStride: rowStride, rows: depth, columns: keys, scale: scale, into: packed)
         return
     }
-    let width = broadcastWidth
+    let width = broadcastWidth, vw = vectorWidth, squareDepth = depth / vw * vw
     for panel in 0..<paddedKeys / width {
         let first = panel * width, count = min(width, keys - first), block = packed + panel * depth * width
-        // Each key's depth values are contiguous: read them in order, write them down the panel's column.
-        for j in 0..<count {
+        let squareKeys = count / vw * vw
+        // Squares of vectorWidth keys × vectorWidth depths are transposed in vectors, the rest one by one.
+        withUnsafeTemporaryAllocation(of: FloatVector.self, capacity: 2 * vw) { vectors in
+            for j in stride(from: 0, to: squareKeys, by: vw) {
+                for t in stride(from: 0, to: squareDepth, by: vw) {
+                    transposeSquare(k + (first + j) * rowStride + t, rowStride: rowStride, scale: scale,
+                                    into: block + t * width + j, rowStride: width, vectors: vectors.baseAddress!)
+                }
+            }
+        }
+        for j in 0..<count where j >= squareKeys || squareDepth < depth {
             let key = k + (first + j) * rowStride
-            for t in 0..<depth { block[t * width + j] = scale * key[t] }
+            for t in (j < squareKeys ? squareDepth : 0)..<depth { block[t * width + j] = scale * key[t] }
         }
         for t in 0..<depth { (block + t * width + count).update(repeating: 0, count: width - count) }
+    }
+}
+
+/// Writes the `vectorWidth × vectorWidth` square at `source` (rows `rowStride` apart), transposed and times
+/// `scale`, to `destination` (rows `destinationStride` apart): `destination[c · destinationStride + r] = scale ·
+/// source[r · rowStride + c]`. Each round of even/odd splits of row pairs rotates an element's index (row, then
+/// column bits) right by one bit; log₂ vectorWidth rounds swap the row and column bits. `vectors` is scratch for
+/// `2 · vectorWidth` vectors.
+@inline(__always)
+private func transposeSquare(_ source: UnsafePointer<Float>, rowStride: Int, scale: Float,
+                             into destination: UnsafeMutablePointer<Float>, rowStride destinationStride: Int,
+                             vectors: UnsafeMutablePointer<FloatVector>) {
+    let vw = vectorWidth
+    var rows = vectors, next = vectors + vw
+    let factor = FloatVector(repeating: scale)
+    for r in 0..<vw { rows[r] = factor * UnsafeRawPointer(source + r * rowStride).loadUnaligned(as: FloatVector.self) }
+    var span = 1
+    while span < vw {
+        for m in 0..<vw / 2 {
+            let pair = FloatVectorPair(lowHalf: rows[2 * m], highHalf: rows[2 * m + 1])
+            (next[m], next[m + vw / 2]) = (pair.evenHalf, pair.oddHalf)
+        }
+        swap(&rows, &next)
+        span *= 2
+    }
+    for c in 0..<vw {
+        UnsafeMutableRawPointer(destination + c * destinationStride).storeBytes(of: rows[c], as: FloatVector.self)
     }
 }
 

@@ -50,23 +50,25 @@ func rowMaximum(_ x: UnsafePointer<Float>, length: Int) -> Float {
     return maximum
 }
 
-/// The unnormalised softmax of one contiguous row whose largest value is `maximum`: `y[k] = e^(x[k] − maximum)`;
-/// returns `Σ y[k]`. `x` and `y` may alias.
+/// The unnormalised softmax of one contiguous row whose largest value is `maximum`: `y[k] = e^(x[k] − maximum)`,
+/// or `2^(x[k] − maximum)` when `baseTwo` (scores already scaled by log₂ e: `vectorExp2Normal`, fewer
+/// multiplies); returns `Σ y[k]`. `x` and `y` may alias.
 @inline(__always)
 func exponentiateRow(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, length: Int,
-                     maximum: Float) -> Float {
+                     maximum: Float, baseTwo: Bool = false) -> Float {
     let shift = FloatVector(repeating: maximum)
     var sums = FloatVector()
     var j = 0
     while j + vectorWidth <= length {
-        let e = vectorExpNormal(UnsafeRawPointer(x + j).loadUnaligned(as: FloatVector.self) - shift)
+        let t = UnsafeRawPointer(x + j).loadUnaligned(as: FloatVector.self) - shift
+        let e = baseTwo ? vectorExp2Normal(t) : vectorExpNormal(t)
         UnsafeMutableRawPointer(y + j).storeBytes(of: e, as: FloatVector.self)
         sums += e
         j += vectorWidth
     }
     var sum = sums.sum()
     while j < length {
-        let e = expf(x[j] - maximum)
+        let e = baseTwo ? exp2f(x[j] - maximum) : expf(x[j] - maximum)
         y[j] = e
         sum += e
         j += 1

@@ -58,6 +58,28 @@ public func vectorExpNormal(_ x: FloatVector) -> FloatVector {
     return (p * unsafeBitCast(power, to: FloatVector.self)).replacing(with: 0, where: x .< clamped)
 }
 
+/// `2^x` for the arguments of a softmax whose scores were scaled by log₂ e (`x ≤ 0`, any `x ≤ 127`), when results
+/// below 2^−125 do not matter: `x = n + r` with `n = round(x)` and `|r| ≤ 1/2` (exact, no ln 2 to split), `2^r` by a
+/// degree-6 polynomial fitted for relative error (7.9e-8 at most in float arithmetic, about 1 ulp), and `2^n` by
+/// one shift of `n`'s bits. Arguments below −125 give 2^−125 · 2^r (under 3e-38, where `exp2f` would go on to
+/// subnormal values and 0): a softmax's terms add to at least 1, so such terms cannot change it. Half the
+/// multiplies of `vectorExpNormal`, for the attention's scores.
+@_transparent
+public func vectorExp2Normal(_ x: FloatVector) -> FloatVector {
+    let clamped = lanewiseMax(x, FloatVector(repeating: -125))
+    let shifted = clamped + exponentMagic
+    let r = clamped - (shifted - exponentMagic)
+    var p = FloatVector(repeating: 1.535_336_05e-4)
+    p = multiplyAdd(p, r, 1.339_887_50e-3)
+    p = multiplyAdd(p, r, 9.618_436_92e-3)
+    p = multiplyAdd(p, r, 5.550_332_37e-2)
+    p = multiplyAdd(p, r, 2.402_264_77e-1)
+    p = multiplyAdd(p, r, 6.931_471_82e-1)
+    p = multiplyAdd(p, r, 1)
+    let power = (unsafeBitCast(shifted, to: Int32Vector.self) &<< 23) &+ Int32Vector(repeating: 127 << 23)
+    return p * unsafeBitCast(power, to: FloatVector.self)
+}
+
 /// `a · b + c` in each lane: one fused multiply-add (a single rounding) where the build targets hardware that has
 /// it (AArch64; x86-64 built with `FUSED_MULTIPLY_ADD`, see Package.swift), a multiply and an add elsewhere, where
 /// `addingProduct` would be a library call per lane.

@@ -60,7 +60,18 @@ final class AttentionTests: XCTestCase {
     /// Tokens-first operands with a scale give what heads-first operands, transposed, give with the scale
     /// applied to q first.
     func testTokensFirstLayoutMatchesHeadsFirst() {
-        let batch = 2, heads = 3, queries = 70, keys = 41, depth = 4, valueDepth = 6, scale: Float = 0.5
+        assertTokensFirstMatchesHeadsFirst(batch: 2, heads: 3, queries: 70, keys: 41, depth: 4, valueDepth: 6)
+    }
+
+    /// The same with depths and keys that hold whole squares of `vectorWidth` (the keys' packing transposes them
+    /// in vectors) beside partial ones.
+    func testTokensFirstKeysPackedInSquaresMatchHeadsFirst() {
+        assertTokensFirstMatchesHeadsFirst(batch: 1, heads: 2, queries: 30, keys: 150, depth: 37, valueDepth: 5)
+    }
+
+    private func assertTokensFirstMatchesHeadsFirst(batch: Int, heads: Int, queries: Int, keys: Int, depth: Int,
+                                                    valueDepth: Int, file: StaticString = #filePath, line: UInt = #line) {
+        let scale: Float = 0.5
         let q = values(batch * queries * heads * depth, 0.29), k = values(batch * keys * heads * depth, 0.53)
         let v = values(batch * keys * heads * valueDepth, 0.91)
         var out = [Float](repeating: .nan, count: batch * queries * heads * valueDepth)
@@ -85,7 +96,8 @@ final class AttentionTests: XCTestCase {
                 for t in 0..<queries {
                     for d in 0..<valueDepth {
                         XCTAssertEqual(out[((b * queries + t) * heads + h) * valueDepth + d],
-                                       expected[(((b * heads + h) * queries) + t) * valueDepth + d], accuracy: 1e-6)
+                                       expected[(((b * heads + h) * queries) + t) * valueDepth + d], accuracy: 1e-6,
+                                       file: file, line: line)
                     }
                 }
             }

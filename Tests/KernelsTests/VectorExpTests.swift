@@ -2,7 +2,8 @@ import Foundation
 import Kernels
 import XCTest
 
-/// `vectorExp` against double-precision `exp` over its whole range, and the kernels built on it.
+/// `vectorExp` against double-precision `exp` over its whole range (`vectorExp2Normal` against `exp2`), and the
+/// kernels built on it.
 final class VectorExpTests: XCTestCase {
     func testVectorExpIsWithinTwoUlpAcrossItsRange() {
         XCTAssertLessThanOrEqual(worstUlpError(vectorExp, from: -87), 2.0)
@@ -20,16 +21,31 @@ final class VectorExpTests: XCTestCase {
         XCTAssertTrue(vectorExpNormal(FloatVector(repeating: -87))[0].isNormal)
     }
 
-    /// The largest error of `f` against double-precision `exp`, in ulp of the exact result, from `start` to 88.3.
-    private func worstUlpError(_ f: (FloatVector) -> FloatVector, from start: Float) -> Double {
+    func testVectorExp2NormalIsWithinTwoUlpOfThePowerOfTwo() {
+        XCTAssertLessThanOrEqual(worstUlpError(vectorExp2Normal, of: Foundation.exp2, from: -125, to: 127), 2.0)
+    }
+
+    func testVectorExp2NormalStopsAtTwoToTheMinus125() {
+        for x: Float in [-125.01, -150, -1e30, -.infinity] {
+            let value = vectorExp2Normal(FloatVector(repeating: x))[2]
+            XCTAssertEqual(value, 0x1p-125)
+        }
+        XCTAssertEqual(vectorExp2Normal(FloatVector(repeating: 0))[0], 1)
+        XCTAssertEqual(vectorExp2Normal(FloatVector(repeating: -3))[0], 0.125)
+    }
+
+    /// The largest error of `f` against double-precision `exact` (`exp` unless given), in ulp of the exact result,
+    /// from `start` to `end`.
+    private func worstUlpError(_ f: (FloatVector) -> FloatVector, of exact: (Double) -> Double = Foundation.exp,
+                               from start: Float, to end: Float = 88.3) -> Double {
         var worst = 0.0
         var x = start
-        while x < 88.3 {
+        while x < end {
             var v = FloatVector()
             for lane in 0..<vectorWidth { v[lane] = x + Float(lane) * 0.000_37 }
             let r = f(v)
             for lane in 0..<vectorWidth {
-                let exact = Foundation.exp(Double(v[lane]))
+                let exact = exact(Double(v[lane]))
                 let ulp = Double(Float(exact).ulp)
                 worst = max(worst, abs(Double(r[lane]) - exact) / ulp)
             }
