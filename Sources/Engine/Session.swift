@@ -68,6 +68,7 @@ public final class Session: @unchecked Sendable {
         }()
         replaceSpectralConvolutions(&graph)
         sumSpectralSyntheses(&graph)
+        foldPaddingIntoConvolutions(&graph)
         useWinogradConvolutions(&graph)
         cropTransposedConvolutions(&graph)
         fuseAttention(&graph)
