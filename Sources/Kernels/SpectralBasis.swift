@@ -10,6 +10,11 @@ public struct SpectralBasis: Sendable {
     public let rowScale: [Float]
     public let window: [Float]
     public let plan: RealFFTPlan
+    /// Per bin, what `spectralSynthesis` multiplies this basis's coefficients by to place them in the half
+    /// spectrum its unscaled inverse real FFT takes, which gives `X_0 + 2 Σ Re(X_k e^{iθ}) + X_{N/2} (−1)^n`:
+    /// a cosine basis's `c_k` enter the real parts as `c_k / 2` (`c_k` at DC and Nyquist), a sine basis's the
+    /// imaginary parts as `−c_k / 2` (nothing at DC and Nyquist, where every sine vanishes).
+    let synthesisFactors: [Float]
 
     public var length: Int { window.count }
     public var bins: Int { rowScale.count }
@@ -21,55 +26,72 @@ public struct SpectralBasis: Sendable {
         self.rowScale = rowScale
         self.window = window
         plan = RealFFTPlan(length: window.count)
+        synthesisFactors = rowScale.indices.map { k in
+            let edge = k == 0 || 2 * k == window.count
+            switch trig {
+            case .cosine: return edge ? rowScale[k] : rowScale[k] / 2
+            case .sine: return edge ? 0 : -rowScale[k] / 2
+            }
+        }
     }
 
-    /// Scratch floats either kernel needs: per core, one frame, one half spectrum, and the FFT's own.
+    /// Scratch floats either kernel needs: per core, one frame, the half spectra (real, imag) of one group of
+    /// `vectorWidth` frames and their gathered coefficients, and the FFT's own.
     public var scratchCount: Int { kernelThreadCount * perThreadScratchCount }
 
     /// Scratch floats one thread of either kernel uses.
-    var perThreadScratchCount: Int { length + 2 * (length / 2 + 1) + plan.scratchCount }
+    var perThreadScratchCount: Int { length + 3 * vectorWidth * (length / 2 + 1) + plan.scratchCount }
 
     /// Runs `body` for each batch item in `0 ..< batch`, the items split over the cores, each call given the
-    /// frame, half spectrum (real, imag) and FFT scratch of the thread it runs on, carved from `scratch`.
+    /// frame (`length` floats), half spectra (real, imag) and gathered coefficients (`vectorWidth · (length / 2 +
+    /// 1)` floats each) and FFT scratch of the thread it runs on, carved from `scratch`.
     func forEachItem(_ batch: Int, scratch: UnsafeMutablePointer<Float>,
                      _ body: (_ item: Int, _ frame: UnsafeMutablePointer<Float>, _ real: UnsafeMutablePointer<Float>,
-                              _ imag: UnsafeMutablePointer<Float>, _ fftScratch: UnsafeMutablePointer<Float>) -> Void) {
-        let perThread = perThreadScratchCount, n = length, half = n / 2 + 1
+                              _ imag: UnsafeMutablePointer<Float>, _ gathered: UnsafeMutablePointer<Float>,
+                              _ fftScratch: UnsafeMutablePointer<Float>) -> Void) {
+        let perThread = perThreadScratchCount, n = length, spectra = vectorWidth * (n / 2 + 1)
         let base = UncheckedSendable(scratch)
         parallelTasks(batch) { worker, item in
-            let frame = base.value + worker * perThread, real = frame + n, imag = real + half
-            body(item, frame, real, imag, imag + half)
+            let frame = base.value + worker * perThread, real = frame + n, imag = real + spectra
+            let gathered = imag + spectra
+            body(item, frame, real, imag, gathered, gathered + spectra)
         }
     }
 }
 
 /// `Conv1d(x, W, stride, padding)` for a spectral basis `W` with one input channel: for each batch item and
-/// output frame `f`, `out[b][k][f] = Σ_n W[k][n] · x[b][f · stride − padLeft + n]` (zeros outside `x`).
+/// output frame `f`, `out[b][k][f] = Σ_n W[k][n] · x[b][f · stride − padLeft + n]` (zeros outside `x`). Frames go
+/// through the FFT `vectorWidth` at a time, and their bins are transposed in squares (`transposeSquare`) into the
+/// bin-major output.
 ///
 /// `x` is `[batch, inLength]`, `out` is `[batch, bins, frames]`, dense; `scratch` holds
 /// `basis.scratchCount` floats. No argument may alias another. Batch items are spread over the cores.
 public func spectralAnalysis(_ basis: SpectralBasis, x: UnsafePointer<Float>, batch: Int, inLength: Int,
                              stride: Int, padLeft: Int, frames: Int, out: UnsafeMutablePointer<Float>,
                              scratch: UnsafeMutablePointer<Float>) {
-    let n = basis.length, bins = basis.bins
+    let n = basis.length, bins = basis.bins, half = n / 2 + 1
     let input = UncheckedSendable(x), output = UncheckedSendable(out)
-    basis.forEachItem(batch, scratch: scratch) { b, frame, real, imag, fftScratch in
+    // X_k = Σ v cos θ − i Σ v sin θ: the cosine basis takes the real parts, the sine basis minus the imaginary.
+    let factors = basis.trig == .cosine ? basis.rowScale : basis.rowScale.map { -$0 }
+    basis.forEachItem(batch, scratch: scratch) { b, frame, real, imag, gathered, fftScratch in
         let signal = input.value + b * inLength
-        for f in 0..<frames {
-            let start = f * stride - padLeft
-            for i in 0..<n {
-                let t = start + i
-                frame[i] = t >= 0 && t < inLength ? basis.window[i] * signal[t] : 0
+        var firstFrame = 0
+        while firstFrame < frames {
+            let count = min(vectorWidth, frames - firstFrame)
+            for f in 0..<count {
+                let start = (firstFrame + f) * stride - padLeft, from = max(0, -start)
+                let to = max(from, min(n, inLength - start))
+                frame.update(repeating: 0, count: from)
+                multiply(signal + start + from, basis.window, offset: from, into: frame + from, count: to - from,
+                         adding: false)
+                (frame + to).update(repeating: 0, count: n - to)
+                basis.plan.forward(frame, real: real + f * half, imag: imag + f * half, scratch: fftScratch)
+                let parts = basis.trig == .cosine ? real : imag
+                multiply(parts + f * half, factors, into: gathered + f * half, count: bins, adding: false)
             }
-            basis.plan.forward(frame, real: real, imag: imag, scratch: fftScratch)
-            // X_k = Σ v cos θ − i Σ v sin θ.
-            let column = output.value + b * bins * frames + f
-            switch basis.trig {
-            case .cosine:
-                for k in 0..<bins { column[k * frames] = basis.rowScale[k] * real[k] }
-            case .sine:
-                for k in 0..<bins { column[k * frames] = -basis.rowScale[k] * imag[k] }
-            }
+            scatterFrames(gathered, rowLength: half, count: count, into: output.value + b * bins * frames, bins: bins,
+                          frames: frames, first: firstFrame)
+            firstFrame += count
         }
     }
 }
@@ -77,7 +99,9 @@ public func spectralAnalysis(_ basis: SpectralBasis, x: UnsafePointer<Float>, ba
 /// The sum of `ConvTranspose1d(z[i], W[i], stride, padding)` over spectral bases `W[i]` that share one window,
 /// each with one output channel: every input frame `f` adds `Σ_i Σ_k z[i][b][k][f] · W[i][k][n]` at output position
 /// `f · stride − padLeft + n` (positions outside the output are dropped). The bases' coefficients are gathered
-/// into one half spectrum per frame, so the whole sum costs one inverse FFT a frame. `out` is overwritten.
+/// into one half spectrum per frame, so the whole sum costs one inverse FFT a frame. Frames are gathered
+/// `vectorWidth` at a time, their bins transposed in squares (`transposeSquare`) from the bin-major inputs. `out`
+/// is overwritten.
 ///
 /// Each `z[i]` is `[batch, bases[i].bins, frames]`, `out` is `[batch, outLength]`, dense; `scratch` holds
 /// `bases[0].scratchCount` floats. No argument may alias another. Batch items are spread over the cores.
@@ -88,30 +112,79 @@ public func spectralSynthesis(_ bases: [SpectralBasis], z: [UnsafePointer<Float>
     let first = bases[0], n = first.length, half = n / 2 + 1
     precondition(bases.allSatisfy { $0.window == first.window }, "bases with different windows")
     let inputs = UncheckedSendable(z), output = UncheckedSendable(out)
-    first.forEachItem(batch, scratch: scratch) { b, frame, real, imag, fftScratch in
+    first.forEachItem(batch, scratch: scratch) { b, frame, real, imag, gathered, fftScratch in
         let signal = output.value + b * outLength
         signal.update(repeating: 0, count: outLength)
-        for f in 0..<frames {
-            // The unscaled inverse real FFT gives X_0 + 2 Σ Re(X_k e^{iθ}) + X_{N/2} (−1)^n, so
-            // Σ c_k cos θ needs X_k = c_k / 2 inside and c_k at DC and Nyquist, Σ c_k sin θ needs X_k = −i c_k / 2.
-            real.update(repeating: 0, count: half)
-            imag.update(repeating: 0, count: half)
+        var firstFrame = 0
+        while firstFrame < frames {
+            let count = min(vectorWidth, frames - firstFrame)
+            // The first basis of each part (real, imaginary) writes its products, later ones add theirs.
+            var written = (real: false, imag: false)
             for (basis, z) in zip(bases, inputs.value) {
-                let column = z + b * basis.bins * frames + f
-                for k in 0..<basis.bins {
-                    let c = basis.rowScale[k] * column[k * frames]
-                    let edge = k == 0 || 2 * k == n
-                    switch basis.trig {
-                    case .cosine: real[k] += edge ? c : c / 2
-                    case .sine: if !edge { imag[k] -= c / 2 }
-                    }
+                gatherFrames(z + b * basis.bins * frames, bins: basis.bins, frames: frames, first: firstFrame,
+                             count: count, into: gathered, rowLength: half)
+                let cosine = basis.trig == .cosine, target = cosine ? real : imag
+                let adding = cosine ? written.real : written.imag
+                for f in 0..<count {
+                    let row = target + f * half
+                    multiply(gathered + f * half, basis.synthesisFactors, into: row, count: basis.bins, adding: adding)
+                    if !adding { (row + basis.bins).update(repeating: 0, count: half - basis.bins) }
                 }
+                if cosine { written.real = true } else { written.imag = true }
             }
-            first.plan.inverse(real: real, imag: imag, output: frame, scratch: fftScratch)
-            let start = f * stride - padLeft
-            for i in max(0, -start)..<min(n, outLength - start) {
-                signal[start + i] += first.window[i] * frame[i]
+            if !written.real { real.update(repeating: 0, count: count * half) }
+            if !written.imag { imag.update(repeating: 0, count: count * half) }
+            for f in 0..<count {
+                first.plan.inverse(real: real + f * half, imag: imag + f * half, output: frame, scratch: fftScratch)
+                let start = (firstFrame + f) * stride - padLeft, from = max(0, -start)
+                multiply(frame + from, first.window, offset: from, into: signal + start + from,
+                         count: max(0, min(n, outLength - start) - from), adding: true)
             }
+            firstFrame += count
+        }
+    }
+}
+
+/// `into[f · rowLength + k] = z[k · frames + first + f]` for `f < count ≤ vectorWidth`, `k < bins`: `count` frames
+/// of a bin-major `[bins, frames]` matrix as rows of bins, whole `vectorWidth × vectorWidth` squares transposed in
+/// vectors.
+private func gatherFrames(_ z: UnsafePointer<Float>, bins: Int, frames: Int, first: Int, count: Int,
+                          into rows: UnsafeMutablePointer<Float>, rowLength: Int) {
+    let vw = vectorWidth, squares = count == vw ? bins / vw * vw : 0
+    withUnsafeTemporaryAllocation(of: FloatVector.self, capacity: 2 * vw) { vectors in
+        for k in stride(from: 0, to: squares, by: vw) {
+            transposeSquare(z + k * frames + first, rowStride: frames, scale: 1, into: rows + k, rowStride: rowLength,
+                            vectors: vectors.baseAddress!)
+        }
+    }
+    for k in squares..<bins {
+        for f in 0..<count { rows[f * rowLength + k] = z[k * frames + first + f] }
+    }
+}
+
+/// The inverse of `gatherFrames`: `z[k · frames + first + f] = rows[f · rowLength + k]`.
+private func scatterFrames(_ rows: UnsafePointer<Float>, rowLength: Int, count: Int, into z: UnsafeMutablePointer<Float>,
+                           bins: Int, frames: Int, first: Int) {
+    let vw = vectorWidth, squares = count == vw ? bins / vw * vw : 0
+    withUnsafeTemporaryAllocation(of: FloatVector.self, capacity: 2 * vw) { vectors in
+        for k in stride(from: 0, to: squares, by: vw) {
+            transposeSquare(rows + k, rowStride: rowLength, scale: 1, into: z + k * frames + first, rowStride: frames,
+                            vectors: vectors.baseAddress!)
+        }
+    }
+    for k in squares..<bins {
+        for f in 0..<count { z[k * frames + first + f] = rows[f * rowLength + k] }
+    }
+}
+
+/// `y[k] = a[offset + k] · x[k]`, or `y[k] += a[offset + k] · x[k]` when `adding`, for `k < count`.
+private func multiply(_ x: UnsafePointer<Float>, _ a: [Float], offset: Int = 0, into y: UnsafeMutablePointer<Float>,
+                      count: Int, adding: Bool) {
+    a.withUnsafeBufferPointer { a in
+        let factors = a.baseAddress! + offset
+        forEachLane(count) { k, lanes in
+            let product = lanes.load(factors + k) * lanes.load(x + k)
+            lanes.store(adding ? product + lanes.load(y + k) : product, to: y + k)
         }
     }
 }
