@@ -102,6 +102,8 @@ public func stridedCopy(from source: UnsafeRawPointer, _ sourceLayout: StridedLa
                         to destination: UnsafeMutableRawPointer, _ destinationLayout: StridedLayout,
                         elementSize: Int) {
     precondition(sourceLayout.shape == destinationLayout.shape, "strided copy between different shapes")
+    if elementSize == MemoryLayout<Float>.size,
+       transposeInSquares(from: source, sourceLayout, to: destination, destinationLayout) { return }
     guard sourceLayout.elementCount >= parallelCopyMinimum,
           let axis = sourceLayout.shape.firstIndex(where: { $0 > 1 }) else {
         copyRuns(from: source, sourceLayout, to: destination, destinationLayout, elementSize: elementSize)
@@ -155,4 +157,58 @@ private func copyRun<T>(_ src: UnsafeRawPointer, _ dst: UnsafeMutableRawPointer,
     let d = dst.assumingMemoryBound(to: T.self)
     let ss = inner[0], ds = inner[1]
     for i in 0..<length { d[i * ds] = s[i * ss] }
+}
+
+/// `stridedCopy` of 4-byte elements that transposes: the destination runs along one axis, which the source
+/// crosses with a stride, and the source runs along another. Such copies go element by element, one cache line
+/// per element on one side; here they go as `vectorWidth × vectorWidth` squares transposed in vectors
+/// (`transposeSquare`), the edges element by element, spread over the cores by rows of squares. Returns false,
+/// having copied nothing, for other copies or ones too small to gain.
+private func transposeInSquares(from source: UnsafeRawPointer, _ sourceLayout: StridedLayout,
+                                to destination: UnsafeMutableRawPointer, _ destinationLayout: StridedLayout) -> Bool {
+    guard sourceLayout.elementCount >= parallelCopyMinimum, !sourceLayout.shape.contains(0) else { return false }
+    let (dims, strides) = coalesce(shape: sourceLayout.shape, strides: [sourceLayout.strides, destinationLayout.strides])
+    let rank = dims.count, vw = vectorWidth
+    // r: the destination's contiguous axis (innermost); c: the source's contiguous one.
+    guard rank >= 2, strides[1][rank - 1] == 1, strides[0][rank - 1] != 1,
+          let c = strides[0].firstIndex(of: 1), c != rank - 1, strides[1][c] > 1, strides[0][rank - 1] != 0,
+          dims[c] >= vw, dims[rank - 1] >= vw else { return false }
+    let r = rank - 1
+    let outer = dims.indices.filter { $0 != c && $0 != r }
+    let outerCount = outer.reduce(1) { $0 * dims[$1] }
+    let columnSquares = (dims[c] + vw - 1) / vw
+    let x = UncheckedSendable(source.assumingMemoryBound(to: Float.self) + sourceLayout.offset)
+    let y = UncheckedSendable(destination.assumingMemoryBound(to: Float.self) + destinationLayout.offset)
+    parallelRanges(outerCount * columnSquares) { tasks in
+        withUnsafeTemporaryAllocation(of: FloatVector.self, capacity: 2 * vw) { vectors in
+            for task in tasks {
+                var (rest, square) = task.quotientAndRemainder(dividingBy: columnSquares)
+                var from = 0, to = 0
+                for axis in outer.reversed() {
+                    let index: Int
+                    (rest, index) = rest.quotientAndRemainder(dividingBy: dims[axis])
+                    from += index * strides[0][axis]
+                    to += index * strides[1][axis]
+                }
+                let first = square * vw, columns = min(vw, dims[c] - first)
+                from += first  // the source's stride along c is 1
+                to += first * strides[1][c]
+                var row = 0
+                while row < dims[r] {
+                    let rows = min(vw, dims[r] - row)
+                    let input = x.value + from + row * strides[0][r], output = y.value + to + row
+                    if rows == vw && columns == vw {
+                        transposeSquare(input, rowStride: strides[0][r], scale: 1, into: output,
+                                        rowStride: strides[1][c], vectors: vectors.baseAddress!)
+                    } else {
+                        for j in 0..<rows {
+                            for i in 0..<columns { output[i * strides[1][c] + j] = input[j * strides[0][r] + i] }
+                        }
+                    }
+                    row += vw
+                }
+            }
+        }
+    }
+    return true
 }

@@ -43,6 +43,19 @@ final class StridedCopyTests: XCTestCase {
               sourceCount: 120, destinationCount: 120, elementSizes: [1, 4, 16])
     }
 
+    /// Large transposes of 4-byte elements go through squares transposed in vectors: every bit pattern must move
+    /// unchanged (the source bytes include NaN payloads), the edges of partial squares included.
+    func testLargeTransposesInSquares() {
+        // [3, 300, 1_000] with its last two axes swapped: 900,000 elements, every square whole.
+        check(StridedLayout(shape: [3, 1_000, 300], strides: [300_000, 1, 1_000]), StridedLayout(contiguous: [3, 1_000, 300]),
+              sourceCount: 900_000, destinationCount: 900_000, elementSizes: [4, 8])
+        // A [2, 37, 5, 1_430] tensor permuted (0, 3, 2, 1), as the transformer's output is: partial squares on
+        // both axes, an axis between them, into a destination with an offset.
+        check(StridedLayout(shape: [2, 1_430, 5, 37], strides: [264_550, 1, 1_430, 7_150]),
+              StridedLayout(shape: [2, 1_430, 5, 37], strides: [264_550, 185, 37, 1], offset: 3),
+              sourceCount: 529_100, destinationCount: 529_103, elementSizes: [4])
+    }
+
     func testBroadcastSource() {
         check(StridedLayout(shape: [3, 1, 4, 2], strides: [0, 99, 1, 0], offset: 1),
               StridedLayout(contiguous: [3, 1, 4, 2]), sourceCount: 5, destinationCount: 24)
