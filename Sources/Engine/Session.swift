@@ -69,6 +69,7 @@ public final class Session: @unchecked Sendable {
         replaceSpectralConvolutions(&graph)
         sumSpectralSyntheses(&graph)
         foldPaddingIntoConvolutions(&graph)
+        shrinkBroadcastConstants(&graph)
         useWinogradConvolutions(&graph)
         cropTransposedConvolutions(&graph)
         fuseAttention(&graph)

@@ -51,6 +51,21 @@ public func broadcastBinary<A, B, C>(_ a: UnsafePointer<A>, _ aShape: [Int],
         for i in 0..<count { out[i] = op(scalar, b[i]) }
         return
     }
+    // One operand holds one value per row of the other's trailing axes (a per-row bias, a shrunk constant).
+    if aShape.reduce(1, *) == count, let inner = trailingBroadcastRun(bShape, of: outputShape) {
+        for row in 0..<count / inner {
+            let scalar = b[row], base = row * inner
+            for i in 0..<inner { out[base + i] = op(a[base + i], scalar) }
+        }
+        return
+    }
+    if bShape.reduce(1, *) == count, let inner = trailingBroadcastRun(aShape, of: outputShape) {
+        for row in 0..<count / inner {
+            let scalar = a[row], base = row * inner
+            for i in 0..<inner { out[base + i] = op(scalar, b[base + i]) }
+        }
+        return
+    }
     let layouts = [StridedLayout(shape: outputShape, strides: broadcastStrides(aShape, to: outputShape)),
                    StridedLayout(shape: outputShape, strides: broadcastStrides(bShape, to: outputShape)),
                    StridedLayout(contiguous: outputShape)]
@@ -69,6 +84,19 @@ public func broadcastBinary<A, B, C>(_ a: UnsafePointer<A>, _ aShape: [Int],
             for i in 0..<length { po[i * so] = op(pa[i * sa], pb[i * sb]) }
         }
     }
+}
+
+/// When `shape` broadcasts over `outputShape` as one value per row of its trailing axes (the same extents up to some
+/// axis, 1 after it, and at least one such trailing axis longer than 1): the length of those rows.
+@inlinable
+func trailingBroadcastRun(_ shape: [Int], of outputShape: [Int]) -> Int? {
+    let aligned = Array(repeating: 1, count: max(0, outputShape.count - shape.count)) + shape
+    let last = aligned.lastIndex(where: { $0 != 1 }) ?? -1
+    guard aligned.count == outputShape.count, (0..<(last + 1)).allSatisfy({ aligned[$0] == outputShape[$0] }) else {
+        return nil
+    }
+    let inner = outputShape[(last + 1)...].reduce(1, *)
+    return inner > 1 ? inner : nil
 }
 
 /// `out[i] = condition[i] ? x[i] : y[i]` over the broadcast of the three inputs to `outputShape`.

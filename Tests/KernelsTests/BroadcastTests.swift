@@ -61,6 +61,15 @@ final class BroadcastTests: XCTestCase {
         check(floats([1, 7, 1], seed: 9), [1, 7, 1], floats([3, 1, 1], seed: 10), [3, 1, 1], to: [3, 7, 1], -)
     }
 
+    /// One value per row of the other operand's trailing axes, on either side (the rows' fast path), and shapes
+    /// that look alike but broadcast along a leading axis too (the general path).
+    func testOneValuePerRowOnEitherSide() {
+        check(floats([3, 4, 5], seed: 12), [3, 4, 5], floats([3, 4, 1], seed: 13), [3, 4, 1], to: [3, 4, 5], -)
+        check(floats([3, 1, 1], seed: 14), [3, 1, 1], floats([3, 4, 5], seed: 15), [3, 4, 5], to: [3, 4, 5], -)
+        check(floats([2, 3, 4], seed: 16), [2, 3, 4], floats([3, 1], seed: 17), [3, 1], to: [2, 3, 4], -)
+        check(floats([1, 3, 1], seed: 18), [1, 3, 1], floats([2, 3, 4], seed: 19), [2, 3, 4], to: [2, 3, 4], /)
+    }
+
     /// An output larger than the inputs' own broadcast (as `Expand` uses it): both inputs broadcast along the
     /// innermost axis.
     func testOutputWiderThanInputs() {
