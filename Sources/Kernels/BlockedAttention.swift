@@ -118,23 +118,12 @@ private func packKeys(_ k: UnsafePointer<Float>, rowStride: Int, transposed: Boo
         packPanels(k, rowStride: rowStride, rows: depth, columns: keys, scale: scale, into: packed)
         return
     }
-    let width = broadcastWidth, vw = vectorWidth, squareDepth = depth / vw * vw
+    let width = broadcastWidth
     for panel in 0..<paddedKeys / width {
         let first = panel * width, count = min(width, keys - first), block = packed + panel * depth * width
-        let squareKeys = count / vw * vw
-        // Squares of vectorWidth keys × vectorWidth depths are transposed in vectors, the rest one by one.
-        withUnsafeTemporaryAllocation(of: FloatVector.self, capacity: 2 * vw) { vectors in
-            for j in stride(from: 0, to: squareKeys, by: vw) {
-                for t in stride(from: 0, to: squareDepth, by: vw) {
-                    transposeSquare(k + (first + j) * rowStride + t, rowStride: rowStride, scale: scale,
-                                    into: block + t * width + j, rowStride: width, vectors: vectors.baseAddress!)
-                }
-            }
-        }
-        for j in 0..<count where j >= squareKeys || squareDepth < depth {
-            let key = k + (first + j) * rowStride
-            for t in (j < squareKeys ? squareDepth : 0)..<depth { block[t * width + j] = scale * key[t] }
-        }
+        // The panel's keys are rows of `depth` values: transposed, they become the panel's columns.
+        transposeMatrix(k + first * rowStride, rowStride: rowStride, rows: count, columns: depth, scale: scale,
+                        into: block, rowStride: width)
         for t in 0..<depth { (block + t * width + count).update(repeating: 0, count: width - count) }
     }
 }

@@ -61,7 +61,7 @@ public struct SpectralBasis: Sendable {
 
 /// `Conv1d(x, W, stride, padding)` for a spectral basis `W` with one input channel: for each batch item and
 /// output frame `f`, `out[b][k][f] = Σ_n W[k][n] · x[b][f · stride − padLeft + n]` (zeros outside `x`). Frames go
-/// through the FFT `vectorWidth` at a time, and their bins are transposed in squares (`transposeSquare`) into the
+/// through the FFT `vectorWidth` at a time, and their bins are transposed in squares (`transposeMatrix`) into the
 /// bin-major output.
 ///
 /// `x` is `[batch, inLength]`, `out` is `[batch, bins, frames]`, dense; `scratch` holds
@@ -89,8 +89,9 @@ public func spectralAnalysis(_ basis: SpectralBasis, x: UnsafePointer<Float>, ba
                 let parts = basis.trig == .cosine ? real : imag
                 multiply(parts + f * half, factors, into: gathered + f * half, count: bins, adding: false)
             }
-            scatterFrames(gathered, rowLength: half, count: count, into: output.value + b * bins * frames, bins: bins,
-                          frames: frames, first: firstFrame)
+            // Frame-major rows back to the bin-major output.
+            transposeMatrix(gathered, rowStride: half, rows: count, columns: bins,
+                            into: output.value + b * bins * frames + firstFrame, rowStride: frames)
             firstFrame += count
         }
     }
@@ -100,7 +101,7 @@ public func spectralAnalysis(_ basis: SpectralBasis, x: UnsafePointer<Float>, ba
 /// each with one output channel: every input frame `f` adds `Σ_i Σ_k z[i][b][k][f] · W[i][k][n]` at output position
 /// `f · stride − padLeft + n` (positions outside the output are dropped). The bases' coefficients are gathered
 /// into one half spectrum per frame, so the whole sum costs one inverse FFT a frame. Frames are gathered
-/// `vectorWidth` at a time, their bins transposed in squares (`transposeSquare`) from the bin-major inputs. `out`
+/// `vectorWidth` at a time, their bins transposed in squares (`transposeMatrix`) from the bin-major inputs. `out`
 /// is overwritten.
 ///
 /// Each `z[i]` is `[batch, bases[i].bins, frames]`, `out` is `[batch, outLength]`, dense; `scratch` holds
@@ -121,8 +122,9 @@ public func spectralSynthesis(_ bases: [SpectralBasis], z: [UnsafePointer<Float>
             // The first basis of each part (real, imaginary) writes its products, later ones add theirs.
             var written = (real: false, imag: false)
             for (basis, z) in zip(bases, inputs.value) {
-                gatherFrames(z + b * basis.bins * frames, bins: basis.bins, frames: frames, first: firstFrame,
-                             count: count, into: gathered, rowLength: half)
+                // The group's frames of the bin-major input as rows of bins.
+                transposeMatrix(z + b * basis.bins * frames + firstFrame, rowStride: frames, rows: basis.bins,
+                                columns: count, into: gathered, rowStride: half)
                 let cosine = basis.trig == .cosine, target = cosine ? real : imag
                 let adding = cosine ? written.real : written.imag
                 for f in 0..<count {
@@ -142,38 +144,6 @@ public func spectralSynthesis(_ bases: [SpectralBasis], z: [UnsafePointer<Float>
             }
             firstFrame += count
         }
-    }
-}
-
-/// `into[f · rowLength + k] = z[k · frames + first + f]` for `f < count ≤ vectorWidth`, `k < bins`: `count` frames
-/// of a bin-major `[bins, frames]` matrix as rows of bins, whole `vectorWidth × vectorWidth` squares transposed in
-/// vectors.
-private func gatherFrames(_ z: UnsafePointer<Float>, bins: Int, frames: Int, first: Int, count: Int,
-                          into rows: UnsafeMutablePointer<Float>, rowLength: Int) {
-    let vw = vectorWidth, squares = count == vw ? bins / vw * vw : 0
-    withUnsafeTemporaryAllocation(of: FloatVector.self, capacity: 2 * vw) { vectors in
-        for k in stride(from: 0, to: squares, by: vw) {
-            transposeSquare(z + k * frames + first, rowStride: frames, scale: 1, into: rows + k, rowStride: rowLength,
-                            vectors: vectors.baseAddress!)
-        }
-    }
-    for k in squares..<bins {
-        for f in 0..<count { rows[f * rowLength + k] = z[k * frames + first + f] }
-    }
-}
-
-/// The inverse of `gatherFrames`: `z[k · frames + first + f] = rows[f · rowLength + k]`.
-private func scatterFrames(_ rows: UnsafePointer<Float>, rowLength: Int, count: Int, into z: UnsafeMutablePointer<Float>,
-                           bins: Int, frames: Int, first: Int) {
-    let vw = vectorWidth, squares = count == vw ? bins / vw * vw : 0
-    withUnsafeTemporaryAllocation(of: FloatVector.self, capacity: 2 * vw) { vectors in
-        for k in stride(from: 0, to: squares, by: vw) {
-            transposeSquare(rows + k, rowStride: rowLength, scale: 1, into: z + k * frames + first, rowStride: frames,
-                            vectors: vectors.baseAddress!)
-        }
-    }
-    for k in squares..<bins {
-        for f in 0..<count { z[k * frames + first + f] = rows[f * rowLength + k] }
     }
 }
 

@@ -162,7 +162,7 @@ private func copyRun<T>(_ src: UnsafeRawPointer, _ dst: UnsafeMutableRawPointer,
 /// `stridedCopy` of 4-byte elements that transposes: the destination runs along one axis, which the source
 /// crosses with a stride, and the source runs along another. Such copies go element by element, one cache line
 /// per element on one side; here they go as `vectorWidth × vectorWidth` squares transposed in vectors
-/// (`transposeSquare`), the edges element by element, spread over the cores by rows of squares. Returns false,
+/// (`transposeMatrix`), the edges element by element, spread over the cores by bands of squares. Returns false,
 /// having copied nothing, for other copies or ones too small to gain.
 private func transposeInSquares(from source: UnsafeRawPointer, _ sourceLayout: StridedLayout,
                                 to destination: UnsafeMutableRawPointer, _ destinationLayout: StridedLayout) -> Bool {
@@ -180,34 +180,20 @@ private func transposeInSquares(from source: UnsafeRawPointer, _ sourceLayout: S
     let x = UncheckedSendable(source.assumingMemoryBound(to: Float.self) + sourceLayout.offset)
     let y = UncheckedSendable(destination.assumingMemoryBound(to: Float.self) + destinationLayout.offset)
     parallelRanges(outerCount * columnSquares) { tasks in
-        withUnsafeTemporaryAllocation(of: FloatVector.self, capacity: 2 * vw) { vectors in
-            for task in tasks {
-                var (rest, square) = task.quotientAndRemainder(dividingBy: columnSquares)
-                var from = 0, to = 0
-                for axis in outer.reversed() {
-                    let index: Int
-                    (rest, index) = rest.quotientAndRemainder(dividingBy: dims[axis])
-                    from += index * strides[0][axis]
-                    to += index * strides[1][axis]
-                }
-                let first = square * vw, columns = min(vw, dims[c] - first)
-                from += first  // the source's stride along c is 1
-                to += first * strides[1][c]
-                var row = 0
-                while row < dims[r] {
-                    let rows = min(vw, dims[r] - row)
-                    let input = x.value + from + row * strides[0][r], output = y.value + to + row
-                    if rows == vw && columns == vw {
-                        transposeSquare(input, rowStride: strides[0][r], scale: 1, into: output,
-                                        rowStride: strides[1][c], vectors: vectors.baseAddress!)
-                    } else {
-                        for j in 0..<rows {
-                            for i in 0..<columns { output[i * strides[1][c] + j] = input[j * strides[0][r] + i] }
-                        }
-                    }
-                    row += vw
-                }
+        for task in tasks {
+            var (rest, square) = task.quotientAndRemainder(dividingBy: columnSquares)
+            var from = 0, to = 0
+            for axis in outer.reversed() {
+                let index: Int
+                (rest, index) = rest.quotientAndRemainder(dividingBy: dims[axis])
+                from += index * strides[0][axis]
+                to += index * strides[1][axis]
             }
+            // A band of up to vectorWidth source columns (the source's stride along c is 1), all rows along r.
+            let first = square * vw
+            transposeMatrix(x.value + from + first, rowStride: strides[0][r], rows: dims[r],
+                            columns: min(vw, dims[c] - first), into: y.value + to + first * strides[1][c],
+                            rowStride: strides[1][c])
         }
     }
     return true
