@@ -70,3 +70,9 @@ func soleVaryingAxis(_ graph: Graph, _ id: Int, over shape: [Int]) -> Int? {
           holdsValues(graph, id, along: axis, of: shape) else { return nil }
     return axis
 }
+
+/// The axes of a convolution's activation of rank `rank` that are its height and width: the last two of an NCHW
+/// tensor, the last of a 1-D convolution's NCW one (stored with height 1); none for other ranks.
+func convolutionSpatialAxes(rank: Int) -> [Int] {
+    rank == 4 ? [2, 3] : rank == 3 ? [2] : []
+}

@@ -13,9 +13,8 @@ func cropTransposedConvolutions(_ graph: inout Graph) -> Int {
               case var .convTranspose(g) = graph.nodes[source].op, readers.sole(slice.inputs[0]) == index,
               steps.allSatisfy({ $0 == 1 }) else { continue }
         let full = graph.values[slice.inputs[0]].shape, cropped = graph.values[slice.outputs[0]].shape
-        // Batch and channels stay whole; the last two axes (or the last one, for a 1-D convolution stored with
-        // height 1) are the output's height and width.
-        let spatial = full.count == 4 ? [2, 3] : full.count == 3 ? [2] : []
+        // Batch and channels stay whole.
+        let spatial = convolutionSpatialAxes(rank: full.count)
         guard !spatial.isEmpty, starts.count == full.count, cropped.count == full.count,
               (0..<spatial[0]).allSatisfy({ starts[$0] == 0 && cropped[$0] == full[$0] }) else { continue }
         if full.count == 4 {

@@ -13,9 +13,8 @@ func foldPaddingIntoConvolutions(_ graph: inout Graph) -> Int {
         guard case var .conv(g) = conv.op, let source = producer[conv.inputs[0]],
               case let .pad(begin, end, .constant, fill) = graph.nodes[source].op,
               readers.sole(conv.inputs[0]) == index, fill.dataType == .float32, fill.floats() == [0] else { continue }
-        // Batch and channels stay whole; the last two axes (one, for a 1-D convolution) are height and width.
-        let rank = graph.values[conv.inputs[0]].shape.count
-        let spatial = rank == 4 ? [2, 3] : rank == 3 ? [2] : []
+        // Batch and channels stay whole.
+        let rank = graph.values[conv.inputs[0]].shape.count, spatial = convolutionSpatialAxes(rank: rank)
         guard !spatial.isEmpty, begin.count == rank, end.count == rank,
               (0..<spatial[0]).allSatisfy({ begin[$0] == 0 && end[$0] == 0 }),
               spatial.allSatisfy({ begin[$0] >= 0 && end[$0] >= 0 }) else { continue }
