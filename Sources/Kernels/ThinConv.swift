@@ -19,10 +19,35 @@ private let thinRows = 6, thinVectors = 4
 /// Positions one task of `thinConv1d` covers (a multiple of a block's width).
 private var thinChunk: Int { 16 * thinVectors * vectorWidth }
 
-/// Floats of one padded input tile of `thinConv1d`: every input channel over the positions one register block
-/// loads (its width and its taps' reach).
+/// Floats of one padded input tile of `thinConv1d`: every input channel over the positions one task loads when it
+/// stages its input (its span and its taps' reach), which covers what one register block loads otherwise.
 private func thinTileFloats(_ g: ConvGeometry) -> Int {
-    g.inChannels * thinWindow(g)
+    g.inChannels * (thinSpan(g) + thinWindow(g) - thinVectors * vectorWidth)
+}
+
+/// Floats of input one task of `thinConv1d` copies at most (its tile), so that the tile stays in the core's cache.
+private let thinTileBudget = 1 << 15
+
+/// Input floats from which `thinConv1d` stages each task's input before computing it (`thinStages`).
+private let thinStagingThreshold = 1 << 21
+
+/// True when `thinConv1d` copies the input each task reads into its tile first: when the input is larger than
+/// what the last-level cache likely holds of it (8 MiB), so it comes from memory. Blocks reading it in place load a
+/// few hundred bytes from each of dozens of rows at a time, which the prefetchers do not follow; one copy of each
+/// task's rows reads it as long runs (the first encoder's residual branches 5.1 → 3.7 ms, isolated). Inputs that
+/// are in cache are read in place, where a copy is only extra work.
+func thinStages(_ g: ConvGeometry) -> Bool {
+    g.batch * g.inChannels * g.inWidth >= thinStagingThreshold
+}
+
+/// Positions one task of `thinConv1d` covers: whole register blocks, at most as many as keep its tile within
+/// `thinTileBudget` (at least one, at most `thinChunk` positions), and as few as split a row into that many
+/// tasks evenly (a 336-position row in 192 and 144 rather than 320 and 16).
+private func thinSpan(_ g: ConvGeometry) -> Int {
+    let width = thinVectors * vectorWidth, reach = thinWindow(g) - width
+    let longest = max(width, min(thinChunk, (thinTileBudget / g.inChannels - reach) / width * width))
+    let tasks = (g.outWidth + longest - 1) / longest
+    return max(width, roundUp((g.outWidth + tasks - 1) / tasks, to: width))
 }
 
 /// Input positions one register block of `thinConv1d` loads per channel.
@@ -38,8 +63,8 @@ func thinConvScratchCount(_ g: ConvGeometry) -> Int {
 
 /// 1-D convolution with few output channels (`thinConvApplies`), computed directly: each block of 6 output
 /// channels × 4 vectors of positions is held in 24 accumulators while every tap `(c, k)` of every input channel
-/// adds one broadcast weight times four input vectors, read from a copy of the input in which the padding is
-/// zeros. Tasks of `thinChunk` positions of one batch item go to separate cores.
+/// adds one broadcast weight times four input vectors, read in place or from a copy in which the padding is zeros
+/// (`thinStages`). Tasks of up to `thinChunk` positions of one batch item go to separate cores.
 ///
 /// `input` `[batch, inChannels, 1, inWidth]`, `weight` `[outChannels, inChannels, 1, kernelWidth]`, `bias`
 /// `[outChannels]` or nil, `output` `[batch, outChannels, 1, outWidth]`; `scratch` holds `thinConvScratchCount(g)`
@@ -55,52 +80,61 @@ func thinConv1d(_ g: ConvGeometry, input: UnsafePointer<Float>, weight: UnsafePo
     for m in 0..<g.outChannels {
         for tap in 0..<taps { packed[tap * rows + m] = weight[m * taps + tap] }
     }
-    let chunks = (g.outWidth + thinChunk - 1) / thinChunk
+    let staged = thinStages(g), span = staged ? thinSpan(g) : thinChunk, chunks = (g.outWidth + span - 1) / span
     let x = UncheckedSendable(input), w = UncheckedSendable(UnsafePointer(packed)), b = UncheckedSendable(bias)
     let y = UncheckedSendable(output), tiles = UncheckedSendable(scratch + taps * rows)
     let tileFloats = thinTileFloats(g)
     parallelTasks(g.batch * chunks) { worker, task in
         let (n, chunk) = task.quotientAndRemainder(dividingBy: chunks)
-        let positions = chunk * thinChunk ..< min(g.outWidth, (chunk + 1) * thinChunk)
-        thinConvChunk(g, n, positions, input: x.value, packed: w.value, bias: b.value, output: y.value,
-                      tile: tiles.value + worker * tileFloats)
+        let positions = chunk * span ..< min(g.outWidth, (chunk + 1) * span)
+        thinConvChunk(g, n, positions, staged: staged, input: x.value, packed: w.value, bias: b.value,
+                      output: y.value, tile: tiles.value + worker * tileFloats)
     }
 }
 
-/// Output positions `positions` of batch item `n`, a register block's width at a time: each block reads the input
-/// in place when every position it loads lies inside it, else from a copy of the positions it loads, padded with
-/// zeros, in `tile` (only blocks at the ends of a row, where the taps reach past the input).
-private func thinConvChunk(_ g: ConvGeometry, _ n: Int, _ positions: Range<Int>, input: UnsafePointer<Float>,
-                           packed: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+/// Output positions `positions` of batch item `n`, a register block's width at a time. When `staged`, every input
+/// position they read is first copied into `tile` (`stageInput`) and the blocks read the copy; otherwise each block
+/// reads the input in place when every position it loads lies inside it, else from a copy of those positions.
+private func thinConvChunk(_ g: ConvGeometry, _ n: Int, _ positions: Range<Int>, staged: Bool,
+                           input: UnsafePointer<Float>, packed: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
                            output: UnsafeMutablePointer<Float>, tile: UnsafeMutablePointer<Float>) {
     let width = thinVectors * vectorWidth, paddedChannels = thinPaddedChannels(g), window = thinWindow(g)
-    let item = input + n * g.inChannels * g.inWidth
-    var start = positions.lowerBound
-    while start < positions.upperBound {
-        let count = min(width, positions.upperBound - start), first = start - g.padLeft
-        // The block loads input positions `first ..< first + window` of each channel.
-        let inside = inRangeTaps(first: first, stride: 1, count: window, limit: g.inWidth)
-        let rows: UnsafePointer<Float>, rowStride: Int
-        if inside == 0..<window {
-            (rows, rowStride) = (item + first, g.inWidth)
-        } else {
-            for c in 0..<g.inChannels {
-                let row = tile + c * window
-                row.update(repeating: 0, count: inside.lowerBound)
-                (row + inside.lowerBound).update(from: item + c * g.inWidth + first + inside.lowerBound,
-                                                 count: inside.count)
-                (row + inside.upperBound).update(repeating: 0, count: window - inside.upperBound)
-            }
-            (rows, rowStride) = (UnsafePointer(tile), window)
-        }
-        var m = 0
-        while m < g.outChannels {
+    let item = input + n * g.inChannels * g.inWidth, out = output + n * g.outChannels * g.outWidth
+    /// Every output channel's block at `count` positions from `start`, whose taps start at `rows` (`rowStride`
+    /// apart).
+    func blocks(_ rows: UnsafePointer<Float>, rowStride: Int, start: Int, count: Int) {
+        for m in stride(from: 0, to: g.outChannels, by: thinRows) {
             thinBlock(g, rows: rows, rowStride: rowStride, packed: packed + m, paddedChannels: paddedChannels,
-                      bias: bias, firstChannel: m, output: output + n * g.outChannels * g.outWidth + start,
-                      count: count)
-            m += thinRows
+                      bias: bias, firstChannel: m, output: out + start, count: count)
         }
-        start += width
+    }
+    let stagedFloats = roundUp(positions.count, to: width) + window - width
+    if staged {
+        stageInput(g, item, first: positions.lowerBound - g.padLeft, count: stagedFloats, into: tile)
+    }
+    for start in stride(from: positions.lowerBound, to: positions.upperBound, by: width) {
+        let count = min(width, positions.upperBound - start), first = start - g.padLeft
+        if staged {
+            blocks(tile + (start - positions.lowerBound), rowStride: stagedFloats, start: start, count: count)
+        } else if inRangeTaps(first: first, stride: 1, count: window, limit: g.inWidth) == 0..<window {
+            blocks(item + first, rowStride: g.inWidth, start: start, count: count)
+        } else {
+            stageInput(g, item, first: first, count: window, into: tile)
+            blocks(tile, rowStride: window, start: start, count: count)
+        }
+    }
+}
+
+/// Copies input positions `first ..< first + count` of every channel of one batch item into consecutive rows of
+/// `count` floats at `tile`, with zeros for the positions outside the input (the padding).
+private func stageInput(_ g: ConvGeometry, _ item: UnsafePointer<Float>, first: Int, count: Int,
+                        into tile: UnsafeMutablePointer<Float>) {
+    let inside = inRangeTaps(first: first, stride: 1, count: count, limit: g.inWidth)
+    for c in 0..<g.inChannels {
+        let row = tile + c * count
+        row.update(repeating: 0, count: inside.lowerBound)
+        (row + inside.lowerBound).update(from: item + c * g.inWidth + first + inside.lowerBound, count: inside.count)
+        (row + inside.upperBound).update(repeating: 0, count: count - inside.upperBound)
     }
 }
 

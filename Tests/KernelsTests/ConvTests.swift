@@ -209,11 +209,11 @@ final class ConvTests: XCTestCase {
         check(g, bias: false, seed: 10)
     }
 
-    /// Many small batch items (HT-Demucs's residual branches fold frequencies into the batch) run on separate
-    /// cores, each with its own im2col tile: dilated, padded and strided taps, and the pointwise form.
     /// 1-D convolutions with few output channels, computed directly (`thinConv1d`): channel counts that do not
     /// fill the last register block, rows narrower than a block and wider than a task (several tasks per item),
-    /// dilations with uneven padding (taps reaching past both ends), wide kernels, a batch, no bias.
+    /// dilations with uneven padding (taps reaching past both ends), wide kernels, a batch, no bias; and inputs
+    /// large enough that each task stages its input first (`thinStages`), as many short rows and as long rows split
+    /// into tasks whose last ends inside a register block.
     func testThinOneDimensionalConvolutions() {
         let cases = [
             convGeometry(batch: 3, inChannels: 5, outChannels: 7, groups: 1, input: (1, 70), kernel: (1, 3),
@@ -224,7 +224,15 @@ final class ConvTests: XCTestCase {
             convGeometry(batch: 4, inChannels: 2, outChannels: 1, groups: 1, input: (1, 3), kernel: (1, 9),
                          padBegin: (0, 4), padEnd: (0, 4)),
         ]
-        for (i, g) in cases.enumerated() {
+        let staged = [
+            convGeometry(batch: 600, inChannels: 12, outChannels: 5, groups: 1, input: (1, 300), kernel: (1, 3),
+                         padBegin: (0, 1), padEnd: (0, 1)),
+            convGeometry(batch: 2, inChannels: 36, outChannels: 5, groups: 1, input: (1, 30_000), kernel: (1, 3),
+                         dilation: (1, 2), padBegin: (0, 3), padEnd: (0, 1)),
+        ]
+        XCTAssertFalse(cases.contains(where: thinStages))
+        XCTAssertTrue(staged.allSatisfy(thinStages))
+        for (i, g) in (cases + staged).enumerated() {
             XCTAssertTrue(thinConvApplies(g), "\(g)")
             check(g, bias: i % 2 == 0, seed: 40 + UInt64(i))
         }
@@ -238,6 +246,8 @@ final class ConvTests: XCTestCase {
                                                     input: (1, 10), kernel: (1, 3))))
     }
 
+    /// Many small batch items (HT-Demucs's residual branches fold frequencies into the batch) run on separate
+    /// cores, each with its own im2col tile: dilated, padded and strided taps, and the pointwise form.
     func testManySmallBatchItemsInParallel() {
         let dilated = convGeometry(batch: 9, inChannels: 6, outChannels: 49, groups: 1, input: (1, 37), kernel: (1, 3),
                                    dilation: (1, 2), padBegin: (0, 2), padEnd: (0, 2))
