@@ -61,6 +61,22 @@ final class VectorExpTests: XCTestCase {
         XCTAssertEqual(vectorExp(FloatVector(repeating: 0))[0], 1)
     }
 
+    /// The sigmoid's exponential is taken in base 2 (`v · log₂ e` rounded): within 1e-7 of the exact value over
+    /// −100 … 100, and within `|v| · 1.5e-7` relatively wherever it is a normal float (its tiny values for very
+    /// negative `v`, which a GLU multiplies).
+    func testSigmoidOverItsWholeRange() {
+        let x = (0..<40_001).map { Float(-100 + Double($0) * 0.005) }
+        var y = [Float](repeating: 0, count: x.count)
+        sigmoid(x, &y, count: x.count)
+        for i in x.indices {
+            let v = Double(x[i]), exact = 1 / (1 + Foundation.exp(-v))
+            XCTAssertEqual(Double(y[i]), exact, accuracy: 1e-7, "v = \(v)")
+            if exact > 1e-37 {
+                XCTAssertEqual(Double(y[i]), exact, accuracy: (1 + abs(v)) * 1.5e-7 * exact, "v = \(v)")
+            }
+        }
+    }
+
     func testSigmoidAndExponentialKernelsCoverOddTails() {
         let count = 37
         let x = (0..<count).map { Float($0) * 0.7 - 12 }
