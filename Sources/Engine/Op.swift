@@ -37,8 +37,10 @@ public enum Op: Sendable {
     case spectral(SpectralBasis, analysis: Bool, ConvGeometry)
     /// The sum of several spectral syntheses that share one window and geometry (the export's iSTFT adds the
     /// syntheses of its real and imaginary halves), computed with one inverse FFT per frame for all of them; made
-    /// by `sumSpectralSyntheses`. Inputs: one `z` per basis; the geometry is the first synthesis's.
-    case spectralSynthesisSum([SpectralBasis], ConvGeometry)
+    /// by `sumSpectralSyntheses`. Inputs: one `z` per basis; the geometry is the first synthesis's. With `stacked`
+    /// (`foldSpectrumGathers`), one input `[batch, S, bins, frames]` holds every basis's spectra, basis `i` reading
+    /// index `stacked[i]` of its second axis (the `Gather`s that took them apart folded in).
+    case spectralSynthesisSum([SpectralBasis], ConvGeometry, stacked: [Int]?)
     /// ONNX `MatMul` with rank ≥ 2 operands after 1-D promotion: a is `aBatch + [m, k]`, b is `bBatch + [k, n]`.
     case matMul(aBatch: [Int], bBatch: [Int], m: Int, k: Int, n: Int)
     /// `a · w + bias` for a single weight matrix, made by `fuseLinear`. Inputs: a `[rows, k]` (any batch axes
@@ -130,7 +132,7 @@ public enum Op: Sendable {
         case .convTranspose: "ConvTranspose"
         case .winogradConv(_, let gated): gated ? "Conv.Winograd+GLU" : "Conv.Winograd"
         case .spectral(_, let analysis, _): analysis ? "Spectral.STFT" : "Spectral.iSTFT"
-        case .spectralSynthesisSum(let bases, _): "Spectral.iSTFT×\(bases.count)"
+        case .spectralSynthesisSum(let bases, _, _): "Spectral.iSTFT×\(bases.count)"
         case .matMul: "MatMul"
         case .linear: "Linear"
         case .packedLinear(_, _, _, let gelu): gelu ? "Linear+GELU" : "Linear"

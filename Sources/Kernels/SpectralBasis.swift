@@ -104,9 +104,11 @@ public func spectralAnalysis(_ basis: SpectralBasis, x: UnsafePointer<Float>, ba
 /// `vectorWidth` at a time, their bins transposed in squares (`transposeMatrix`) from the bin-major inputs. `out`
 /// is overwritten.
 ///
-/// Each `z[i]` is `[batch, bases[i].bins, frames]`, `out` is `[batch, outLength]`, dense; `scratch` holds
+/// Each `z[i]` is `[batch, bases[i].bins, frames]`, dense, or with its batch items `itemStride` floats apart when
+/// given (spectra stacked in one tensor); `out` is `[batch, outLength]`, dense; `scratch` holds
 /// `bases[0].scratchCount` floats. No argument may alias another. Batch items are spread over the cores.
-public func spectralSynthesis(_ bases: [SpectralBasis], z: [UnsafePointer<Float>], batch: Int, frames: Int,
+public func spectralSynthesis(_ bases: [SpectralBasis], z: [UnsafePointer<Float>], itemStride: Int? = nil,
+                              batch: Int, frames: Int,
                               stride: Int, padLeft: Int, outLength: Int, out: UnsafeMutablePointer<Float>,
                               scratch: UnsafeMutablePointer<Float>) {
     precondition(!bases.isEmpty && bases.count == z.count, "one input per basis")
@@ -123,8 +125,8 @@ public func spectralSynthesis(_ bases: [SpectralBasis], z: [UnsafePointer<Float>
             var written = (real: false, imag: false)
             for (basis, z) in zip(bases, inputs.value) {
                 // The group's frames of the bin-major input as rows of bins.
-                transposeMatrix(z + b * basis.bins * frames + firstFrame, rowStride: frames, rows: basis.bins,
-                                columns: count, into: gathered, rowStride: half)
+                transposeMatrix(z + b * (itemStride ?? basis.bins * frames) + firstFrame, rowStride: frames,
+                                rows: basis.bins, columns: count, into: gathered, rowStride: half)
                 let cosine = basis.trig == .cosine, target = cosine ? real : imag
                 let adding = cosine ? written.real : written.imag
                 for f in 0..<count {

@@ -55,6 +55,9 @@ final class SpectralConvolutionTests: XCTestCase {
             // The iSTFT's two syntheses (real and imaginary halves) and the sum after them are one op.
             XCTAssertEqual(session.statistics.plannedOps["Spectral.iSTFT×2"], 1, fixture)
             XCTAssertNil(session.statistics.plannedOps["Spectral.iSTFT"], fixture)
+            // It reads the real and imaginary halves in place (`foldSpectrumGathers`), and the one output channel
+            // it takes after is a reshape: no Gather is left to copy them.
+            XCTAssertNil(session.statistics.plannedOps["Gather"], fixture)
             XCTAssertEqual(session.statistics.plannedOps["Attention"], 4, "\(fixture): every attention is fused")
             XCTAssertNil(session.statistics.plannedOps["Softmax"], fixture)
             // Each transformer layer's feed-forward GELU runs inside the linear layer before it, where the build

@@ -31,10 +31,14 @@ extension Op {
                                   stride: g.strideWidth, padLeft: g.padLeft, outLength: g.outWidth, out: out.floats(),
                                   scratch: scratchFloats)
             }
-        case let .spectralSynthesisSum(bases, g):
-            spectralSynthesis(bases, z: inputs.map { UnsafePointer($0.floats()) }, batch: g.batch, frames: g.inWidth,
-                              stride: g.strideWidth, padLeft: g.padLeft, outLength: g.outWidth, out: out.floats(),
-                              scratch: scratch.assumingMemoryBound(to: Float.self))
+        case let .spectralSynthesisSum(bases, g, stacked):
+            // Stacked spectra: basis i's rows start at index stacked[i] of the input's second axis.
+            let z = stacked.map { indices in
+                indices.map { UnsafePointer(inputs[0].floats() + $0 * inputs[0].shape[2] * inputs[0].shape[3]) }
+            } ?? inputs.map { UnsafePointer($0.floats()) }
+            spectralSynthesis(bases, z: z, itemStride: stacked.map { _ in inputs[0].shape.dropFirst().reduce(1, *) },
+                              batch: g.batch, frames: g.inWidth, stride: g.strideWidth, padLeft: g.padLeft,
+                              outLength: g.outWidth, out: out.floats(), scratch: scratch.assumingMemoryBound(to: Float.self))
         case let .matMul(aBatch, bBatch, m, k, n):
             batchedMatMul(a: inputs[0].floats(), aBatch: aBatch, b: inputs[1].floats(), bBatch: bBatch,
                           output: out.floats(), m: m, k: k, n: n)

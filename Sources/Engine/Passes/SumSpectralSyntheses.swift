@@ -13,7 +13,7 @@ func sumSpectralSyntheses(_ graph: inout Graph) -> Int {
     var summed = 0
     // A sum can feed a later one, so the readers and producers are recomputed after each replacement.
     while let (index, terms) = nextSpectralSum(graph) {
-        graph.nodes[index].op = .spectralSynthesisSum(terms.flatMap(\.bases), terms[0].geometry)
+        graph.nodes[index].op = .spectralSynthesisSum(terms.flatMap(\.bases), terms[0].geometry, stacked: nil)
         graph.nodes[index].inputs = terms.flatMap(\.inputs)
         removeDeadNodes(&graph)
         summed += 1
@@ -56,7 +56,7 @@ private func nextSpectralSum(_ graph: Graph) -> (Int, [SynthesisTerm])? {
 private func synthesisTerm(_ node: Node) -> SynthesisTerm? {
     switch node.op {
     case let .spectral(basis, analysis, g) where !analysis: SynthesisTerm(bases: [basis], inputs: node.inputs, geometry: g)
-    case let .spectralSynthesisSum(bases, g): SynthesisTerm(bases: bases, inputs: node.inputs, geometry: g)
+    case let .spectralSynthesisSum(bases, g, nil): SynthesisTerm(bases: bases, inputs: node.inputs, geometry: g)
     default: nil
     }
 }
