@@ -38,7 +38,8 @@ extension Op {
             } ?? inputs.map { UnsafePointer($0.floats()) }
             spectralSynthesis(bases, z: z, itemStride: stacked.map { _ in inputs[0].shape.dropFirst().reduce(1, *) },
                               batch: g.batch, frames: g.inWidth, stride: g.strideWidth, padLeft: g.padLeft,
-                              outLength: g.outWidth, out: out.floats(), scratch: scratch.assumingMemoryBound(to: Float.self))
+                              outLength: g.outWidth, out: out.floats(),
+                              scratch: scratch.assumingMemoryBound(to: Float.self))
         case let .matMul(aBatch, bBatch, m, k, n):
             batchedMatMul(a: inputs[0].floats(), aBatch: aBatch, b: inputs[1].floats(), bBatch: bBatch,
                           output: out.floats(), m: m, k: k, n: n)
