@@ -15,6 +15,9 @@ public struct SpectralBasis: Sendable {
     /// a cosine basis's `c_k` enter the real parts as `c_k / 2` (`c_k` at DC and Nyquist), a sine basis's the
     /// imaginary parts as `−c_k / 2` (nothing at DC and Nyquist, where every sine vanishes).
     let synthesisFactors: [Float]
+    /// Per bin, what `spectralAnalysis` multiplies its forward FFT's parts by: `X_k = Σ v cos θ − i Σ v sin θ`, so
+    /// a cosine basis takes the real parts times `rowScale`, a sine basis the imaginary parts times `−rowScale`.
+    let analysisFactors: [Float]
 
     public var length: Int { window.count }
     public var bins: Int { rowScale.count }
@@ -33,6 +36,7 @@ public struct SpectralBasis: Sendable {
             case .sine: return edge ? 0 : -rowScale[k] / 2
             }
         }
+        analysisFactors = trig == .cosine ? rowScale : rowScale.map { -$0 }
     }
 
     /// Scratch floats either kernel needs: per core, one frame, the half spectra (real, imag) of one group of
@@ -71,8 +75,6 @@ public func spectralAnalysis(_ basis: SpectralBasis, x: UnsafePointer<Float>, ba
                              scratch: UnsafeMutablePointer<Float>) {
     let n = basis.length, bins = basis.bins, half = n / 2 + 1
     let input = UncheckedSendable(x), output = UncheckedSendable(out)
-    // X_k = Σ v cos θ − i Σ v sin θ: the cosine basis takes the real parts, the sine basis minus the imaginary.
-    let factors = basis.trig == .cosine ? basis.rowScale : basis.rowScale.map { -$0 }
     basis.forEachItem(batch, scratch: scratch) { b, frame, real, imag, gathered, fftScratch in
         let signal = input.value + b * inLength
         var firstFrame = 0
@@ -87,7 +89,7 @@ public func spectralAnalysis(_ basis: SpectralBasis, x: UnsafePointer<Float>, ba
                 (frame + to).update(repeating: 0, count: n - to)
                 basis.plan.forward(frame, real: real + f * half, imag: imag + f * half, scratch: fftScratch)
                 let parts = basis.trig == .cosine ? real : imag
-                multiply(parts + f * half, factors, into: gathered + f * half, count: bins, adding: false)
+                multiply(parts + f * half, basis.analysisFactors, into: gathered + f * half, count: bins, adding: false)
             }
             // Frame-major rows back to the bin-major output.
             transposeMatrix(gathered, rowStride: half, rows: count, columns: bins,
