@@ -183,10 +183,9 @@ extension NodeContext {
         guard indices.dataType == .int64 else { throw invalid("indices must be integers") }
         let axis = try normalizedAxis(try int("axis", default: 0), rank: data.shape.count)
         let shape = Array(data.shape[..<axis]) + indices.shape + Array(data.shape[(axis + 1)...])
-        // Constant indices that all pick the only element of a length-1 axis copy every element in place: a
-        // reshape (HT-Demucs's iSTFT takes its one output channel so, 11 MB a segment).
-        if data.shape[axis] == 1, let picked = indices.constant?.int64s(), picked.allSatisfy({ $0 == 0 || $0 == -1 }),
-           picked.count == 1 {
+        // One constant index picking the only element of a length-1 axis copies every element in place: a reshape
+        // (HT-Demucs's iSTFT takes its one output channel so, 11 MB a segment).
+        if data.shape[axis] == 1, let picked = indices.constant?.int64s(), picked == [0] || picked == [-1] {
             return LoweredNode(.reshape, inputs: [0], output: (data.dataType, shape))
         }
         return LoweredNode(.gather(axis: axis), inputs: [0, 1], output: (data.dataType, shape))
