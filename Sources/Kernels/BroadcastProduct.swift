@@ -13,16 +13,16 @@ let broadcastVectors = 4
 /// Columns of `B` one `broadcastProductBlock` computes.
 var broadcastWidth: Int { broadcastVectors * vectorWidth }
 
-/// A register block of the product `A · B`: for the `rows ≤ broadcastRows` rows of `A` at `a` (row stride `lda`) and the
-/// `broadcastWidth` columns of `B` at `b` (row stride `ldb`), `C[r][·] = Σ_{t < depth} A[r][t] · B[t][·]`, each
-/// `A[r][t]` broadcast against four vectors of `B`'s row `t`. Calls `store(r, c0, c1, c2, c3)` with row `r`'s four
-/// vectors of `C`, for `r < rows`.
+/// A register block of the product `A · B`: for the `rows ≤ broadcastRows` rows of `A` at `a` (`A[r][t]` at
+/// `a[r · lda + t · depthStride]`) and the `broadcastWidth` columns of `B` at `b` (row stride `ldb`), `C[r][·] =
+/// Σ_{t < depth} A[r][t] · B[t][·]`, each `A[r][t]` broadcast against four vectors of `B`'s row `t`. Calls
+/// `store(r, c0, c1, c2, c3)` with row `r`'s four vectors of `C`, for `r < rows`. `depthStride` is 1 for a
+/// row-major `A`; a column-major `A` has `lda` 1.
 ///
-/// Reads `rows` rows of `depth` floats from `a` and `depth` rows of `broadcastWidth` floats from `b`; writes
-/// nothing itself.
+/// Reads `rows × depth` floats of `A` and `depth` rows of `broadcastWidth` floats from `b`; writes nothing itself.
 @inline(__always)
-func broadcastProductBlock(a: UnsafePointer<Float>, lda: Int, rows: Int, b: UnsafePointer<Float>, ldb: Int,
-                           depth: Int,
+func broadcastProductBlock(a: UnsafePointer<Float>, lda: Int, depthStride: Int = 1, rows: Int,
+                           b: UnsafePointer<Float>, ldb: Int, depth: Int,
                            store: (_ row: Int, FloatVector, FloatVector, FloatVector, FloatVector) -> Void) {
     let vw = vectorWidth
     // Missing rows repeat the last one; their sums are computed and dropped. Rows past `broadcastRows` (a
@@ -38,20 +38,20 @@ func broadcastProductBlock(a: UnsafePointer<Float>, lda: Int, rows: Int, b: Unsa
         let b1 = row.loadUnaligned(fromByteOffset: 4 * vw, as: FloatVector.self)
         let b2 = row.loadUnaligned(fromByteOffset: 8 * vw, as: FloatVector.self)
         let b3 = row.loadUnaligned(fromByteOffset: 12 * vw, as: FloatVector.self)
-        var s = FloatVector(repeating: a0[t])
+        var s = FloatVector(repeating: a0[t * depthStride])
         c00 = multiplyAdd(b0, s, c00); c01 = multiplyAdd(b1, s, c01); c02 = multiplyAdd(b2, s, c02); c03 = multiplyAdd(b3, s, c03)
-        s = FloatVector(repeating: a1[t])
+        s = FloatVector(repeating: a1[t * depthStride])
         c10 = multiplyAdd(b0, s, c10); c11 = multiplyAdd(b1, s, c11); c12 = multiplyAdd(b2, s, c12); c13 = multiplyAdd(b3, s, c13)
         if broadcastRows > 2 {
-            s = FloatVector(repeating: a2[t])
+            s = FloatVector(repeating: a2[t * depthStride])
             c20 = multiplyAdd(b0, s, c20); c21 = multiplyAdd(b1, s, c21); c22 = multiplyAdd(b2, s, c22); c23 = multiplyAdd(b3, s, c23)
         }
         if broadcastRows > 3 {
-            s = FloatVector(repeating: a3[t])
+            s = FloatVector(repeating: a3[t * depthStride])
             c30 = multiplyAdd(b0, s, c30); c31 = multiplyAdd(b1, s, c31); c32 = multiplyAdd(b2, s, c32); c33 = multiplyAdd(b3, s, c33)
-            s = FloatVector(repeating: a4[t])
+            s = FloatVector(repeating: a4[t * depthStride])
             c40 = multiplyAdd(b0, s, c40); c41 = multiplyAdd(b1, s, c41); c42 = multiplyAdd(b2, s, c42); c43 = multiplyAdd(b3, s, c43)
-            s = FloatVector(repeating: a5[t])
+            s = FloatVector(repeating: a5[t * depthStride])
             c50 = multiplyAdd(b0, s, c50); c51 = multiplyAdd(b1, s, c51); c52 = multiplyAdd(b2, s, c52); c53 = multiplyAdd(b3, s, c53)
         }
         row += ldb * MemoryLayout<Float>.stride

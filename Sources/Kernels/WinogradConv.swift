@@ -19,6 +19,14 @@ private func isWinogradRow(_ g: ConvGeometry) -> Bool { g.kernelHeight == 1 && g
 /// Element-wise products of `g`'s Winograd form: 36 (6 × 6 tiles) for 3×3, 6 for the 1-D form.
 public func winogradProducts(_ g: ConvGeometry) -> Int { isWinogradRow(g) ? 6 : 36 }
 
+/// True when `winogradConv` computes `g`'s products in its own register blocks (`broadcastProductBlock`) instead of
+/// OpenBLAS: builds for AVX-512 (`packedLinearBeatsBLAS`), the 3×3 form, output channels in whole panels of
+/// `broadcastWidth`. The blocks' rows are tiles, read down the transformed input's columns where the transform
+/// wrote them, so nothing is packed per call; the weights come in panels (`winogradWeights` with `panels`).
+public func winogradProductPanels(_ g: ConvGeometry) -> Bool {
+    packedLinearBeatsBLAS && !isWinogradRow(g) && g.outChannels % broadcastWidth == 0
+}
+
 /// 4×4 output tiles across a row of `g`'s output, and rows of tiles.
 private func winogradTiles(_ g: ConvGeometry) -> (columns: Int, rows: Int) {
     ((g.outWidth + 3) / 4, (g.outHeight + 3) / 4)
@@ -32,23 +40,28 @@ let winogradRowFloats = 1 << 23
 /// `U[ξ][o][c]`, 36 × `outChannels` × `inChannels`, where `U[·][o][c]` is `G · w[o][c] · Gᵀ` (6 × 6, stored at
 /// `ξ = 6p + q`) with `G = [[¼, 0, 0], [−⅙, −⅙, −⅙], [−⅙, ⅙, −⅙], [1/24, 1/12, ⅙], [1/24, −1/12, ⅙], [0, 0, 1]]`,
 /// computed in double precision. With `kernelHeight` 1 (a 1-D convolution, `[outChannels, inChannels, 3]`), 6 ×
-/// `outChannels` × `inChannels`: `U[q][o][c]` is row `q` of `G · w[o][c]`.
+/// `outChannels` × `inChannels`: `U[q][o][c]` is row `q` of `G · w[o][c]`. With `panels` (for
+/// `winogradProductPanels`; `outChannels` a multiple of `broadcastWidth`), each `U[ξ]` is stored transposed in
+/// panels of `broadcastWidth` output channels instead, as `packLinearWeights` lays out a weight:
+/// `U[ξ][o][c]` at `ξ · outChannels · inChannels + ((o / width) · inChannels + c) · width + o % width`.
 public func winogradWeights(_ weight: UnsafePointer<Float>, outChannels: Int, inChannels: Int,
-                            kernelHeight: Int = 3) -> [Float] {
+                            kernelHeight: Int = 3, panels: Bool = false) -> [Float] {
     typealias Lifted = (Double, Double, Double, Double, Double, Double)
     /// `G · (a, b, c)` for one column or row of three taps.
     @inline(__always) func lift(_ a: Double, _ b: Double, _ c: Double) -> Lifted {
         (a / 4, -(a + b + c) / 6, -(a - b + c) / 6, a / 24 + b / 12 + c / 6, a / 24 - b / 12 + c / 6, c)
     }
     precondition(kernelHeight == 1 || kernelHeight == 3, "a 3×3 or 1-D three-tap kernel")
-    let plane = outChannels * inChannels
+    precondition(!panels || outChannels % broadcastWidth == 0, "panels need whole panels of output channels")
+    let plane = outChannels * inChannels, width = broadcastWidth
     var u = [Float](repeating: 0, count: (kernelHeight == 1 ? 6 : 36) * plane)
     u.withUnsafeMutableBufferPointer { buffer in
         let out = UncheckedSendable(buffer.baseAddress!), w = UncheckedSendable(weight)
         parallelRanges(outChannels) { channels in
             for o in channels {
                 for c in 0..<inChannels {
-                    let at = out.value + o * inChannels + c
+                    let at = out.value + (panels ? ((o / width) * inChannels + c) * width + o % width
+                                                          : o * inChannels + c)
                     @inline(__always) func store(_ p: Int, _ row: Lifted) {
                         at[(6 * p) * plane] = Float(row.0)
                         at[(6 * p + 1) * plane] = Float(row.1)
@@ -109,7 +122,8 @@ private func winogradRowBlockTiles(_ g: ConvGeometry) -> Int {
 
 /// Scratch floats `winogradConv` needs for `g`: one block of transformed input and of products per thread, plus
 /// (3×3) one tile row's transformed input rows in four phases and a row of zeros, or (1-D) the block's input in
-/// four phases, and one tile row's (1-D: one block's) outputs of two channels for a GLU.
+/// four phases, and one tile row's (1-D: one block's) outputs of two channels for a GLU; with
+/// `winogradProductPanels`, also one product tiles-first.
 public func winogradScratchCount(_ g: ConvGeometry) -> Int {
     winogradThreadFloats(g) * kernelThreadCount
 }
@@ -119,9 +133,9 @@ private func winogradThreadFloats(_ g: ConvGeometry) -> Int {
         let tiles = winogradRowBlockTiles(g)
         return 6 * (g.inChannels + g.outChannels) * tiles + 4 * (tiles + 1) + 2 * 4 * tiles
     }
-    let columns = winogradTiles(g).columns
-    return 36 * (g.inChannels + g.outChannels) * winogradBlockRows(g) * columns + 24 * (columns + 1) + g.inWidth
-        + 2 * 4 * g.outWidth
+    let columns = winogradTiles(g).columns, tiles = winogradBlockRows(g) * columns
+    return 36 * (g.inChannels + g.outChannels) * tiles + 24 * (columns + 1) + g.inWidth + 2 * 4 * g.outWidth
+        + (winogradProductPanels(g) ? tiles * g.outChannels : 0)
 }
 
 /// Convolution with three taps along each axis (3×3) or along a row (1-D), stride 1, padding 1, one group
@@ -137,7 +151,8 @@ private func winogradThreadFloats(_ g: ConvGeometry) -> Int {
 /// is the GLU over the convolution's channels, `y[c] = conv[c] · sigmoid(conv[outChannels / 2 + c])`, each tile
 /// row's (1-D: block's) two channels gated as they are transformed back. `input` `[batch, inChannels, H, W]`,
 /// `output` `[batch, outChannels, H, W]` (`outChannels / 2` with `gatedLinear`), `bias` `[outChannels]` or nil;
-/// `scratch` holds `winogradScratchCount(g)` floats. No argument may alias another.
+/// `transformedWeight` is `winogradWeights(…, panels: winogradProductPanels(g))`; `scratch` holds
+/// `winogradScratchCount(g)` floats. No argument may alias another.
 public func winogradConv(_ g: ConvGeometry, input: UnsafePointer<Float>, transformedWeight: UnsafePointer<Float>,
                          bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>, gatedLinear: Bool = false,
                          scratch: UnsafeMutablePointer<Float>) {
@@ -217,7 +232,7 @@ private func winogradBlock(_ g: ConvGeometry, _ n: Int, tileRows: Range<Int>, ti
     let tiles = tileRows.count * tileColumns
     let v = scratch, m = scratch + 36 * cin * tiles
     let phases = m + 36 * cout * tiles, zeros = phases + 24 * (tileColumns + 1)
-    let values = zeros + g.inWidth, gates = values + 4 * g.outWidth
+    let values = zeros + g.inWidth, gates = values + 4 * g.outWidth, transposed = gates + 4 * g.outWidth
     zeros.update(repeating: 0, count: g.inWidth)
     for c in 0..<cin {
         let plane = input + (n * cin + c) * g.inSpatial
@@ -228,8 +243,14 @@ private func winogradBlock(_ g: ConvGeometry, _ n: Int, tileRows: Range<Int>, ti
         }
     }
     for xi in 0..<36 {
-        gemm(m: cout, n: tiles, k: cin, a: transformedWeight + xi * cout * cin, lda: cin,
-             b: v + xi * cin * tiles, ldb: tiles, beta: 0, c: m + xi * cout * tiles, ldc: tiles)
+        let product = m + xi * cout * tiles
+        guard winogradProductPanels(g) else {
+            gemm(m: cout, n: tiles, k: cin, a: transformedWeight + xi * cout * cin, lda: cin,
+                 b: v + xi * cin * tiles, ldb: tiles, beta: 0, c: product, ldc: tiles)
+            continue
+        }
+        winogradPanelProduct(v + xi * cin * tiles, transformedWeight + xi * cout * cin, inChannels: cin,
+                             outChannels: cout, tiles: tiles, into: product, transposed: transposed)
     }
     let outChannels = gatedLinear ? cout / 2 : cout
     for o in 0..<outChannels {
@@ -251,6 +272,31 @@ private func winogradBlock(_ g: ConvGeometry, _ n: Int, tileRows: Range<Int>, ti
             gateRun(values, gates, plane + 4 * i * g.outWidth, count: min(4, g.outHeight - 4 * i) * g.outWidth)
         }
     }
+}
+
+/// One product `M[ξ] = U[ξ] · V[ξ]` for `winogradProductPanels`: `v` is `V[ξ]` (`inChannels × tiles`), `u` is
+/// `U[ξ]` in panels of `broadcastWidth` output channels (`winogradWeights` with `panels`). Register blocks of
+/// `broadcastRows` tiles × one panel read the tiles down `v`'s columns and write `Mᵀ` (`tiles × outChannels`) to
+/// `transposed`, which is then transposed into `m` (`outChannels × tiles`). No argument may alias another.
+private func winogradPanelProduct(_ v: UnsafePointer<Float>, _ u: UnsafePointer<Float>, inChannels: Int,
+                                  outChannels: Int, tiles: Int, into m: UnsafeMutablePointer<Float>,
+                                  transposed: UnsafeMutablePointer<Float>) {
+    let width = broadcastWidth, stride = MemoryLayout<FloatVector>.stride
+    for panel in 0..<outChannels / width {
+        var r = 0
+        while r < tiles {
+            broadcastProductBlock(a: v + r, lda: 1, depthStride: tiles, rows: min(broadcastRows, tiles - r),
+                                  b: u + panel * inChannels * width, ldb: width, depth: inChannels) { i, c0, c1, c2, c3 in
+                let row = UnsafeMutableRawPointer(transposed + (r + i) * outChannels + panel * width)
+                row.storeBytes(of: c0, as: FloatVector.self)
+                row.storeBytes(of: c1, toByteOffset: stride, as: FloatVector.self)
+                row.storeBytes(of: c2, toByteOffset: 2 * stride, as: FloatVector.self)
+                row.storeBytes(of: c3, toByteOffset: 3 * stride, as: FloatVector.self)
+            }
+            r += broadcastRows
+        }
+    }
+    transposeMatrix(transposed, rowStride: outChannels, rows: tiles, columns: outChannels, into: m, rowStride: tiles)
 }
 
 /// `Bᵀ · d` of Winograd's F(4, 3) for six samples `d` in each lane, with `Bᵀ = [[4, 0, −5, 0, 1, 0],

@@ -49,7 +49,7 @@ final class ConvTests: XCTestCase {
         var out = [Float](repeating: .nan, count: g.batch * g.outChannels * g.outHeight * g.outWidth)
         if winograd {
             let u = winogradWeights(w, outChannels: g.outChannels, inChannels: g.inChannels,
-                                    kernelHeight: g.kernelHeight)
+                                    kernelHeight: g.kernelHeight, panels: winogradProductPanels(g))
             var scratch = [Float](repeating: .nan, count: winogradScratchCount(g))
             withOptionalPointer(bias) {
                 winogradConv(g, input: x, transformedWeight: u, bias: $0, output: &out, scratch: &scratch)
@@ -79,6 +79,21 @@ final class ConvTests: XCTestCase {
         check(blocks, bias: true, seed: 77, winograd: true)
     }
 
+    /// Output channels in whole panels: on AVX-512 builds the products run in register blocks of tiles
+    /// (`winogradProductPanels`), with tile counts that do and do not fill the blocks' rows, 16 × 16 squares and
+    /// edges in the transpose back, odd channel depths, a batch, and the GLU.
+    func testWinogradInPanelsMatchesTheDirectSum() {
+        for (inChannels, height, width) in [(5, 9, 13), (19, 7, 75), (16, 16, 64), (3, 1, 1)] {
+            let g = convGeometry(batch: 2, inChannels: inChannels, outChannels: 2 * broadcastWidth, groups: 1,
+                                 input: (height, width), kernel: (3, 3), padBegin: (1, 1), padEnd: (1, 1))
+            XCTAssertEqual(winogradProductPanels(g), packedLinearBeatsBLAS)
+            check(g, bias: width % 2 == 1, seed: UInt64(inChannels * 1_000 + width), winograd: true)
+        }
+        let odd = convGeometry(batch: 1, inChannels: 8, outChannels: broadcastWidth + 2, groups: 1, input: (8, 8),
+                               kernel: (3, 3), padBegin: (1, 1), padEnd: (1, 1))
+        XCTAssertFalse(winogradProductPanels(odd), "a part-filled panel goes through OpenBLAS")
+    }
+
     /// Winograd's F(4, 3) for 1-D three-tap convolutions: rows whose length is and is not a multiple of 4, one to
     /// three samples long, wider than four vectors, a batch, no bias, and a row split into blocks (1,400 tiles of 6
     /// · (16 + 49) floats each, where a block holds 1,344).
@@ -103,6 +118,8 @@ final class ConvTests: XCTestCase {
                          padBegin: (1, 1), padEnd: (1, 1)),
             convGeometry(batch: 1, inChannels: 16, outChannels: 16, groups: 1, input: (80, 880), kernel: (3, 3),
                          padBegin: (1, 1), padEnd: (1, 1)),
+            convGeometry(batch: 2, inChannels: 7, outChannels: 2 * broadcastWidth, groups: 1, input: (10, 37),
+                         kernel: (3, 3), padBegin: (1, 1), padEnd: (1, 1)),
             convGeometry(batch: 2, inChannels: 5, outChannels: 50, groups: 1, input: (1, 139), kernel: (1, 3),
                          padBegin: (0, 1), padEnd: (0, 1)),
             convGeometry(batch: 1, inChannels: 16, outChannels: 50, groups: 1, input: (1, 5_601), kernel: (1, 3),
@@ -113,7 +130,8 @@ final class ConvTests: XCTestCase {
             let x = rng.floats(g.batch * g.inChannels * g.inHeight * g.inWidth)
             let w = rng.floats(g.outChannels * g.inChannels * g.kernelHeight * g.kernelWidth)
             let bias = rng.floats(g.outChannels)
-            let u = winogradWeights(w, outChannels: g.outChannels, inChannels: g.inChannels, kernelHeight: g.kernelHeight)
+            let u = winogradWeights(w, outChannels: g.outChannels, inChannels: g.inChannels, kernelHeight: g.kernelHeight,
+                                    panels: winogradProductPanels(g))
             var scratch = [Float](repeating: .nan, count: winogradScratchCount(g))
             let spatial = g.outHeight * g.outWidth
             var plain = [Float](repeating: .nan, count: g.batch * g.outChannels * spatial)

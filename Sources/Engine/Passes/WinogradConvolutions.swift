@@ -21,7 +21,7 @@ func useWinogradConvolutions(_ graph: inout Graph) -> Int {
               weight.elementCount == g.outChannels * g.inChannels * g.kernelHeight * g.kernelWidth else { continue }
         let transformed = weight.floats().withUnsafeBufferPointer {
             winogradWeights($0.baseAddress!, outChannels: g.outChannels, inChannels: g.inChannels,
-                            kernelHeight: g.kernelHeight)
+                            kernelHeight: g.kernelHeight, panels: winogradProductPanels(g))
         }
         graph.nodes[index].op = .winogradConv(g, gatedLinear: false)
         replaceWeight(&graph, node: index, input: 1,
