@@ -13,46 +13,107 @@ let broadcastVectors = 4
 /// Columns of `B` one `broadcastProductBlock` computes.
 var broadcastWidth: Int { broadcastVectors * vectorWidth }
 
-/// A register block of the product `A · B`: for the `rows ≤ broadcastRows` rows of `A` at `a` (`A[r][t]` at
-/// `a[r · lda + t · depthStride]`) and the `broadcastWidth` columns of `B` at `b` (row stride `ldb`), `C[r][·] =
-/// Σ_{t < depth} A[r][t] · B[t][·]`, each `A[r][t]` broadcast against four vectors of `B`'s row `t`. Calls
-/// `store(r, c0, c1, c2, c3)` with row `r`'s four vectors of `C`, for `r < rows`. `depthStride` is 1 for a
-/// row-major `A`; a column-major `A` has `lda` 1.
-///
-/// Reads `rows × depth` floats of `A` and `depth` rows of `broadcastWidth` floats from `b`; writes nothing itself.
+/// The shape of a register block: rows of `A` (one broadcast each) × vectors of `B`'s columns, constants the
+/// product's loops unroll over.
+protocol RegisterBlockShape {
+    static var rows: Int { get }
+    static var vectors: Int { get }
+}
+
+/// `broadcastRows` × four vectors: the blocks of `broadcastProductBlock`.
+enum WideRegisterBlock: RegisterBlockShape {
+    static var rows: Int { broadcastRows }
+    static var vectors: Int { broadcastVectors }
+}
+
+/// 8 rows × 3 vectors (AVX-512 only: 24 accumulators, three loaded vectors of `B` and one broadcast): for products
+/// whose sizes are multiples of 8 rows and 48 columns (such as 16 output channels by 336 positions), which
+/// `WideRegisterBlock`'s 6 × 64 would pad.
+enum TallRegisterBlock: RegisterBlockShape {
+    static var rows: Int { 8 }
+    static var vectors: Int { 3 }
+}
+
+/// Columns of `B` one register block of `shape` computes.
+func blockWidth<Shape: RegisterBlockShape>(_ shape: Shape.Type) -> Int { Shape.vectors * vectorWidth }
+
+/// A register block of the product `A · B` in `broadcastRows` × four vectors (`registerBlockProduct` of
+/// `WideRegisterBlock`).
 @inline(__always)
 func broadcastProductBlock(a: UnsafePointer<Float>, lda: Int, depthStride: Int = 1, rows: Int,
                            b: UnsafePointer<Float>, ldb: Int, depth: Int,
                            store: (_ row: Int, FloatVector, FloatVector, FloatVector, FloatVector) -> Void) {
-    let vw = vectorWidth
-    // Missing rows repeat the last one; their sums are computed and dropped. Rows past `broadcastRows` (a
-    // constant) are compiled out.
+    registerBlockProduct(WideRegisterBlock.self, a: a, lda: lda, depthStride: depthStride, rows: rows, b: b, ldb: ldb,
+                         depth: depth, store: store)
+}
+
+/// A register block of the product `A · B`: for the `rows ≤ Shape.rows` rows of `A` at `a` (`A[r][t]` at
+/// `a[r · lda + t · depthStride]`) and the `blockWidth(shape)` columns of `B` at `b` (row stride `ldb`), `C[r][·] =
+/// Σ_{t < depth} A[r][t] · B[t][·]`, each `A[r][t]` broadcast against the vectors of `B`'s row `t`. Calls
+/// `store(r, c0, c1, c2, c3)` with row `r`'s vectors of `C` (`c3` zero for three-vector shapes), for `r < rows`.
+/// `depthStride` is 1 for a row-major `A`; a column-major `A` has `lda` 1.
+///
+/// Reads `rows × depth` floats of `A` and `depth` rows of `blockWidth(shape)` floats from `b`; writes nothing itself.
+@inline(__always)
+func registerBlockProduct<Shape: RegisterBlockShape>(
+    _ shape: Shape.Type, a: UnsafePointer<Float>, lda: Int, depthStride: Int = 1, rows: Int, b: UnsafePointer<Float>,
+    ldb: Int, depth: Int, store: (_ row: Int, FloatVector, FloatVector, FloatVector, FloatVector) -> Void
+) {
+    let vw = vectorWidth, shapeRows = Shape.rows, vectors = Shape.vectors
+    // Missing rows repeat the last one; their sums are computed and dropped. Rows and vectors past the shape's
+    // (constants) are compiled out.
     let a0 = a, a1 = a + min(1, rows - 1) * lda, a2 = a + min(2, rows - 1) * lda
     let a3 = a + min(3, rows - 1) * lda, a4 = a + min(4, rows - 1) * lda, a5 = a + min(5, rows - 1) * lda
+    let a6 = a + min(6, rows - 1) * lda, a7 = a + min(7, rows - 1) * lda
     var c00 = FloatVector(), c01 = c00, c02 = c00, c03 = c00, c10 = c00, c11 = c00, c12 = c00, c13 = c00
     var c20 = c00, c21 = c00, c22 = c00, c23 = c00, c30 = c00, c31 = c00, c32 = c00, c33 = c00
     var c40 = c00, c41 = c00, c42 = c00, c43 = c00, c50 = c00, c51 = c00, c52 = c00, c53 = c00
+    var c60 = c00, c61 = c00, c62 = c00, c63 = c00, c70 = c00, c71 = c00, c72 = c00, c73 = c00
     var row = UnsafeRawPointer(b)
     for t in 0..<depth {
         let b0 = row.loadUnaligned(as: FloatVector.self)
         let b1 = row.loadUnaligned(fromByteOffset: 4 * vw, as: FloatVector.self)
         let b2 = row.loadUnaligned(fromByteOffset: 8 * vw, as: FloatVector.self)
-        let b3 = row.loadUnaligned(fromByteOffset: 12 * vw, as: FloatVector.self)
-        var s = FloatVector(repeating: a0[t * depthStride])
-        c00 = multiplyAdd(b0, s, c00); c01 = multiplyAdd(b1, s, c01); c02 = multiplyAdd(b2, s, c02); c03 = multiplyAdd(b3, s, c03)
-        s = FloatVector(repeating: a1[t * depthStride])
-        c10 = multiplyAdd(b0, s, c10); c11 = multiplyAdd(b1, s, c11); c12 = multiplyAdd(b2, s, c12); c13 = multiplyAdd(b3, s, c13)
-        if broadcastRows > 2 {
-            s = FloatVector(repeating: a2[t * depthStride])
-            c20 = multiplyAdd(b0, s, c20); c21 = multiplyAdd(b1, s, c21); c22 = multiplyAdd(b2, s, c22); c23 = multiplyAdd(b3, s, c23)
+        let b3 = vectors > 3 ? row.loadUnaligned(fromByteOffset: 12 * vw, as: FloatVector.self) : FloatVector()
+        do {
+            let s = FloatVector(repeating: a0[t * depthStride])
+            c00 = multiplyAdd(b0, s, c00); c01 = multiplyAdd(b1, s, c01); c02 = multiplyAdd(b2, s, c02)
+            if vectors > 3 { c03 = multiplyAdd(b3, s, c03) }
         }
-        if broadcastRows > 3 {
-            s = FloatVector(repeating: a3[t * depthStride])
-            c30 = multiplyAdd(b0, s, c30); c31 = multiplyAdd(b1, s, c31); c32 = multiplyAdd(b2, s, c32); c33 = multiplyAdd(b3, s, c33)
-            s = FloatVector(repeating: a4[t * depthStride])
-            c40 = multiplyAdd(b0, s, c40); c41 = multiplyAdd(b1, s, c41); c42 = multiplyAdd(b2, s, c42); c43 = multiplyAdd(b3, s, c43)
-            s = FloatVector(repeating: a5[t * depthStride])
-            c50 = multiplyAdd(b0, s, c50); c51 = multiplyAdd(b1, s, c51); c52 = multiplyAdd(b2, s, c52); c53 = multiplyAdd(b3, s, c53)
+        do {
+            let s = FloatVector(repeating: a1[t * depthStride])
+            c10 = multiplyAdd(b0, s, c10); c11 = multiplyAdd(b1, s, c11); c12 = multiplyAdd(b2, s, c12)
+            if vectors > 3 { c13 = multiplyAdd(b3, s, c13) }
+        }
+        if shapeRows > 2 {
+            let s = FloatVector(repeating: a2[t * depthStride])
+            c20 = multiplyAdd(b0, s, c20); c21 = multiplyAdd(b1, s, c21); c22 = multiplyAdd(b2, s, c22)
+            if vectors > 3 { c23 = multiplyAdd(b3, s, c23) }
+        }
+        if shapeRows > 3 {
+            let s = FloatVector(repeating: a3[t * depthStride])
+            c30 = multiplyAdd(b0, s, c30); c31 = multiplyAdd(b1, s, c31); c32 = multiplyAdd(b2, s, c32)
+            if vectors > 3 { c33 = multiplyAdd(b3, s, c33) }
+        }
+        if shapeRows > 4 {
+            let s = FloatVector(repeating: a4[t * depthStride])
+            c40 = multiplyAdd(b0, s, c40); c41 = multiplyAdd(b1, s, c41); c42 = multiplyAdd(b2, s, c42)
+            if vectors > 3 { c43 = multiplyAdd(b3, s, c43) }
+        }
+        if shapeRows > 5 {
+            let s = FloatVector(repeating: a5[t * depthStride])
+            c50 = multiplyAdd(b0, s, c50); c51 = multiplyAdd(b1, s, c51); c52 = multiplyAdd(b2, s, c52)
+            if vectors > 3 { c53 = multiplyAdd(b3, s, c53) }
+        }
+        if shapeRows > 6 {
+            let s = FloatVector(repeating: a6[t * depthStride])
+            c60 = multiplyAdd(b0, s, c60); c61 = multiplyAdd(b1, s, c61); c62 = multiplyAdd(b2, s, c62)
+            if vectors > 3 { c63 = multiplyAdd(b3, s, c63) }
+        }
+        if shapeRows > 7 {
+            let s = FloatVector(repeating: a7[t * depthStride])
+            c70 = multiplyAdd(b0, s, c70); c71 = multiplyAdd(b1, s, c71); c72 = multiplyAdd(b2, s, c72)
+            if vectors > 3 { c73 = multiplyAdd(b3, s, c73) }
         }
         row += ldb * MemoryLayout<Float>.stride
     }
@@ -62,6 +123,8 @@ func broadcastProductBlock(a: UnsafePointer<Float>, lda: Int, depthStride: Int =
     if rows > 3 { store(3, c30, c31, c32, c33) }
     if rows > 4 { store(4, c40, c41, c42, c43) }
     if rows > 5 { store(5, c50, c51, c52, c53) }
+    if rows > 6 { store(6, c60, c61, c62, c63) }
+    if rows > 7 { store(7, c70, c71, c72, c73) }
 }
 
 /// `n` rounded up to a multiple of `step`.

@@ -9,7 +9,7 @@ func rowTransposedConvApplies(_ g: ConvGeometry) -> Bool {
 }
 
 /// Input channels up to which `rowTransposedConv` packs input rows: one packed row holds `inChannels` ·
-/// `roundUp(width, broadcastWidth)` floats.
+/// `width` rounded up to whole register blocks, floats.
 let rowTransposedDepthLimit = 4_096
 
 /// Scratch floats `rowTransposedConv` needs: the weights regrouped by tap, and per thread the packed input rows one
@@ -22,7 +22,23 @@ func rowTransposedConvScratchCount(_ g: ConvGeometry) -> Int {
 private func rowTaps(_ g: ConvGeometry) -> Int { (g.kernelHeight + g.strideHeight - 1) / g.strideHeight }
 
 private func rowTransposedThreadFloats(_ g: ConvGeometry) -> Int {
-    rowTaps(g) * g.inChannels * roundUp(g.outWidth, to: broadcastWidth) + broadcastRows * broadcastWidth
+    let tall = rowTransposedUsesTallBlocks(g)
+    let (rows, width) = tall ? (TallRegisterBlock.rows, blockWidth(TallRegisterBlock.self))
+                             : (broadcastRows, broadcastWidth)
+    return rowTaps(g) * g.inChannels * roundUp(g.outWidth, to: width) + rows * width
+}
+
+/// True when `rowTransposedConv` computes `g` in `TallRegisterBlock`s, which pad fewer multiplies than the wide
+/// ones there (AVX-512 builds): HT-Demucs's last frequency decoder has 16 output channels by 336 positions, which
+/// wide blocks pad to 18 by 384 (78 % of their multiplies used) and tall ones fit exactly.
+func rowTransposedUsesTallBlocks(_ g: ConvGeometry) -> Bool {
+    #if WIDE_VECTORS
+    let tall = TallRegisterBlock.self
+    return roundUp(g.outChannels, to: tall.rows) * roundUp(g.outWidth, to: blockWidth(tall))
+        < roundUp(g.outChannels, to: broadcastRows) * roundUp(g.outWidth, to: broadcastWidth)
+    #else
+    return false
+    #endif
 }
 
 /// Output rows one task of `rowTransposedConv` writes.
@@ -32,10 +48,10 @@ let rowTransposedRowsPerTask = 8
 /// row: row `oh` is `bias + Σ_kh W[·][·][kh]ᵀ · x[(oh + padTop − kh) / strideHeight]` over the taps `kh` whose input
 /// row is whole and in range, so each output value is written once (no col2im buffer, no bias fill, no
 /// read-modify-write folds, which made the last HT-Demucs decoders' upsampling memory-bound). The input rows a task
-/// needs are packed in panels of `broadcastWidth` positions (`[block][inChannel][·]`), the weights regrouped by tap
-/// once per call (`[kh][outChannel][inChannel]`), and register blocks (`broadcastProductBlock`) of output channels ×
-/// positions sum the taps. Tasks of `rowTransposedRowsPerTask` output rows go to whichever core is free; each output
-/// value's sum runs in the same order wherever it runs.
+/// needs are packed in panels of one register block's width (`[block][inChannel][·]`), the weights regrouped by tap
+/// once per call (`[kh][outChannel][inChannel]`), and register blocks (`registerBlockProduct`, wide or tall:
+/// `rowTransposedUsesTallBlocks`) of output channels × positions sum the taps. Tasks of `rowTransposedRowsPerTask`
+/// output rows go to whichever core is free; each output value's sum runs in the same order wherever it runs.
 ///
 /// `input` `[batch, inChannels, inHeight, width]`, `weight` `[inChannels, outChannels, kernelHeight, 1]`, `bias`
 /// `[outChannels]` or nil, `output` `[batch, outChannels, outHeight, width]`; `scratch` holds
@@ -59,17 +75,25 @@ func rowTransposedConv(_ g: ConvGeometry, input: UnsafePointer<Float>, weight: U
     for n in 0..<g.batch {
         parallelTasks(tasks) { worker, task in
             let rows = task * rowTransposedRowsPerTask ..< min(g.outHeight, (task + 1) * rowTransposedRowsPerTask)
-            transposedRows(g, n, rows, input: x.value, byTap: a.value, bias: b.value, output: y.value,
-                           scratch: work.value + worker * perThread)
+            let scratch = work.value + worker * perThread
+            if rowTransposedUsesTallBlocks(g) {
+                transposedRows(TallRegisterBlock.self, g, n, rows, input: x.value, byTap: a.value, bias: b.value,
+                               output: y.value, scratch: scratch)
+            } else {
+                transposedRows(WideRegisterBlock.self, g, n, rows, input: x.value, byTap: a.value, bias: b.value,
+                               output: y.value, scratch: scratch)
+            }
         }
     }
 }
 
-/// Output rows `rows` of batch item `n` (`rowTransposedConv`).
-private func transposedRows(_ g: ConvGeometry, _ n: Int, _ rows: Range<Int>, input: UnsafePointer<Float>,
-                            byTap: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
-                            output: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
-    let cin = g.inChannels, cout = g.outChannels, width = g.outWidth, vw = broadcastWidth
+/// Output rows `rows` of batch item `n` (`rowTransposedConv`), in register blocks of `shape`.
+private func transposedRows<Shape: RegisterBlockShape>(
+    _ shape: Shape.Type, _ g: ConvGeometry, _ n: Int, _ rows: Range<Int>, input: UnsafePointer<Float>,
+    byTap: UnsafePointer<Float>, bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>,
+    scratch: UnsafeMutablePointer<Float>
+) {
+    let cin = g.inChannels, cout = g.outChannels, width = g.outWidth, vw = blockWidth(shape)
     let blocks = (width + vw - 1) / vw, taps = rowTaps(g), rowFloats = cin * blocks * vw
     let partial = scratch + taps * rowFloats  // one register block's sums over the taps so far
     let plane = input + n * cin * g.inHeight * width
@@ -105,22 +129,24 @@ private func transposedRows(_ g: ConvGeometry, _ n: Int, _ rows: Range<Int>, inp
         let out = output + n * cout * g.outHeight * width + oh * width
         var first = 0
         while first < cout {
-            let count = min(broadcastRows, cout - first)
+            let count = min(Shape.rows, cout - first)
             for block in 0..<blocks {
                 let columns = min(vw, width - block * vw)
                 // Each tap's product is added to the taps' sum so far (kept in `partial`); the last one adds the
                 // bias and stores the block's rows into the output.
                 for (index, tap) in reach.enumerated() {
                     let last = index == reach.count - 1
-                    broadcastProductBlock(a: byTap + (tap.tap * cout + first) * cin, lda: cin, rows: count,
-                                          b: tap.row + block * cin * vw, ldb: vw, depth: cin) { i, c0, c1, c2, c3 in
+                    registerBlockProduct(shape, a: byTap + (tap.tap * cout + first) * cin, lda: cin, rows: count,
+                                         b: tap.row + block * cin * vw, ldb: vw, depth: cin) { i, c0, c1, c2, c3 in
                         var v0 = c0, v1 = c1, v2 = c2, v3 = c3
                         let sums = UnsafeRawPointer(partial + i * vw), stride = MemoryLayout<FloatVector>.stride
                         if index > 0 {
                             v0 += sums.loadUnaligned(as: FloatVector.self)
                             v1 += sums.loadUnaligned(fromByteOffset: stride, as: FloatVector.self)
                             v2 += sums.loadUnaligned(fromByteOffset: 2 * stride, as: FloatVector.self)
-                            v3 += sums.loadUnaligned(fromByteOffset: 3 * stride, as: FloatVector.self)
+                            if Shape.vectors > 3 {
+                                v3 += sums.loadUnaligned(fromByteOffset: 3 * stride, as: FloatVector.self)
+                            }
                         }
                         if last {
                             let shift = FloatVector(repeating: bias?[first + i] ?? 0)

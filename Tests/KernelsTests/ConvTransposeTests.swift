@@ -80,7 +80,8 @@ final class ConvTransposeTests: XCTestCase {
     /// Transposed convolutions that upsample rows only run output row by output row (`rowTransposedConv`):
     /// HT-Demucs's kernel (8, 1) stride (4, 1) with and without a cropping pad, rows wider than a register block
     /// and not a multiple of one, a tap count that is not a multiple of the stride, rows no tap reaches (bias
-    /// alone), output padding, a batch and more output channels than one register block.
+    /// alone), output padding, a batch and more output channels than one register block; in wide register blocks
+    /// and (AVX-512 builds) tall ones, among them HT-Demucs's last decoder's 16 channels by 336 positions.
     func testRowUpsamplingTransposedConvolutions() {
         let shapes = [
             convGeometry(batch: 2, inChannels: 5, outChannels: 14, groups: 1, input: (9, 70), kernel: (8, 1),
@@ -91,7 +92,11 @@ final class ConvTransposeTests: XCTestCase {
                          stride: (2, 1), padBegin: (1, 0), padEnd: (0, 0), transposed: true, outputPadding: (1, 0)),
             convGeometry(batch: 2, inChannels: 3, outChannels: 2, groups: 1, input: (4, 9), kernel: (1, 1),
                          stride: (3, 1), transposed: true),
+            convGeometry(batch: 1, inChannels: 6, outChannels: 16, groups: 1, input: (5, 336), kernel: (8, 1),
+                         stride: (4, 1), padBegin: (2, 0), padEnd: (2, 0), transposed: true),
         ]
+        XCTAssertEqual(shapes.map(rowTransposedUsesTallBlocks),
+                       packedLinearBeatsBLAS ? [true, false, true, false, true] : [false, false, false, false, false])
         for (index, g) in shapes.enumerated() {
             XCTAssertTrue(rowTransposedConvApplies(g), "\(g)")
             check(g, bias: index % 2 == 0, seed: UInt64(20 + index))
