@@ -34,6 +34,18 @@ enum TallRegisterBlock: RegisterBlockShape {
     static var vectors: Int { 3 }
 }
 
+/// True when a `rows × columns` product pads fewer multiplies in `TallRegisterBlock`s than in wide ones (builds
+/// for AVX-512 only, where tall blocks fit the registers).
+func tallBlocksPadLess(rows: Int, columns: Int) -> Bool {
+    #if WIDE_VECTORS
+    let tall = TallRegisterBlock.self
+    return roundUp(rows, to: tall.rows) * roundUp(columns, to: blockWidth(tall))
+        < roundUp(rows, to: broadcastRows) * roundUp(columns, to: broadcastWidth)
+    #else
+    return false
+    #endif
+}
+
 /// Columns of `B` one register block of `shape` computes.
 func blockWidth<Shape: RegisterBlockShape>(_ shape: Shape.Type) -> Int { Shape.vectors * vectorWidth }
 

@@ -1,7 +1,8 @@
 /// Scratch floats `conv2d` needs for `geometry`: one im2col tile, or one per thread when items or tiles run in
-/// parallel.
+/// parallel (or what `thinConv1d` or `rowConv` needs, where they compute it).
 public func conv2dScratchCount(_ g: ConvGeometry) -> Int {
     if thinConvApplies(g) { return thinConvScratchCount(g) }
+    if rowConvApplies(g) { return rowConvScratchCount(g) }
     let schedule = convSchedule(g)
     return im2colTileFloats(g, schedule) * (schedule == .wholeItems ? 1 : kernelThreadCount)
 }
@@ -46,7 +47,8 @@ func convSchedule(_ g: ConvGeometry) -> ConvSchedule {
 }
 
 /// 2-D convolution (ONNX `Conv`, cross-correlation) as im2col tiles fed to `gemm`, spread over the cores as
-/// `convSchedule` decides.
+/// `convSchedule` decides; thin 1-D convolutions (`thinConv1d`) and convolutions along rows only (`rowConv`) are
+/// computed directly in register blocks.
 ///
 /// `input` is `[batch, inChannels, inHeight, inWidth]`, `weight` `[outChannels, inChannels/groups, kH, kW]`,
 /// `bias` `[outChannels]` or nil, `output` `[batch, outChannels, outHeight, outWidth]`; all dense. `scratch` holds
@@ -56,6 +58,10 @@ public func conv2d(_ g: ConvGeometry, input: UnsafePointer<Float>, weight: Unsaf
                    scratch: UnsafeMutablePointer<Float>) {
     if thinConvApplies(g) {
         thinConv1d(g, input: input, weight: weight, bias: bias, output: output, scratch: scratch)
+        return
+    }
+    if rowConvApplies(g) {
+        rowConv(g, input: input, weight: weight, bias: bias, output: output, scratch: scratch)
         return
     }
     let rows = g.inChannelsPerGroup * g.kernelArea, outSpatial = g.outSpatial

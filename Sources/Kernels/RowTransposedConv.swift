@@ -29,16 +29,10 @@ private func rowTransposedThreadFloats(_ g: ConvGeometry) -> Int {
 }
 
 /// True when `rowTransposedConv` computes `g` in `TallRegisterBlock`s, which pad fewer multiplies than the wide
-/// ones there (AVX-512 builds): HT-Demucs's last frequency decoder has 16 output channels by 336 positions, which
-/// wide blocks pad to 18 by 384 (78 % of their multiplies used) and tall ones fit exactly.
+/// ones there (`tallBlocksPadLess`): HT-Demucs's last frequency decoder has 16 output channels by 336 positions,
+/// which wide blocks pad to 18 by 384 (78 % of their multiplies used) and tall ones fit exactly.
 func rowTransposedUsesTallBlocks(_ g: ConvGeometry) -> Bool {
-    #if WIDE_VECTORS
-    let tall = TallRegisterBlock.self
-    return roundUp(g.outChannels, to: tall.rows) * roundUp(g.outWidth, to: blockWidth(tall))
-        < roundUp(g.outChannels, to: broadcastRows) * roundUp(g.outWidth, to: broadcastWidth)
-    #else
-    return false
-    #endif
+    tallBlocksPadLess(rows: g.outChannels, columns: g.outWidth)
 }
 
 /// Output rows one task of `rowTransposedConv` writes.

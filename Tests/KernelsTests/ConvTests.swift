@@ -264,6 +264,36 @@ final class ConvTests: XCTestCase {
                                                     input: (1, 10), kernel: (1, 3))))
     }
 
+    /// Convolutions along rows only, computed directly on AVX-512 builds (`rowConv`): HT-Demucs's kernel (8, 1)
+    /// stride (4, 1) with its pad of 2 (taps past both ends), rows narrower than a register block and wider than
+    /// several, not a multiple of one, channel counts that do not fill the last block, tall blocks (16 channels by
+    /// 96 positions) and wide ones, a dilation, a batch, no bias. Width kernels, strides or pads, groups and 1 × 1
+    /// kernels take the other paths.
+    func testConvolutionsAlongRowsOnly() {
+        let cases = [
+            convGeometry(batch: 2, inChannels: 5, outChannels: 7, groups: 1, input: (21, 70), kernel: (8, 1),
+                         stride: (4, 1), padBegin: (2, 0), padEnd: (2, 0)),
+            convGeometry(batch: 1, inChannels: 4, outChannels: 16, groups: 1, input: (32, 96), kernel: (8, 1),
+                         stride: (4, 1), padBegin: (2, 0), padEnd: (2, 0)),
+            convGeometry(batch: 1, inChannels: 3, outChannels: 13, groups: 1, input: (9, 5), kernel: (3, 1),
+                         dilation: (2, 1), padBegin: (3, 0), padEnd: (1, 0)),
+            convGeometry(batch: 3, inChannels: 2, outChannels: 6, groups: 1, input: (4, 130), kernel: (2, 1)),
+        ]
+        XCTAssertEqual(cases.map(rowConvApplies), Array(repeating: packedLinearBeatsBLAS, count: cases.count))
+        for (i, g) in cases.enumerated() { check(g, bias: i % 2 == 0, seed: 60 + UInt64(i)) }
+        let others = [
+            convGeometry(batch: 1, inChannels: 4, outChannels: 6, groups: 1, input: (9, 20), kernel: (8, 2),
+                         stride: (4, 1)),
+            convGeometry(batch: 1, inChannels: 4, outChannels: 6, groups: 1, input: (9, 20), kernel: (8, 1),
+                         stride: (4, 2)),
+            convGeometry(batch: 1, inChannels: 4, outChannels: 6, groups: 1, input: (9, 20), kernel: (8, 1),
+                         padBegin: (0, 1), padEnd: (0, 1)),
+            convGeometry(batch: 1, inChannels: 4, outChannels: 6, groups: 2, input: (9, 20), kernel: (8, 1)),
+            convGeometry(batch: 1, inChannels: 4, outChannels: 6, groups: 1, input: (9, 20), kernel: (1, 1)),
+        ]
+        XCTAssertFalse(others.contains(where: rowConvApplies))
+    }
+
     /// Many small batch items (HT-Demucs's residual branches fold frequencies into the batch) run on separate
     /// cores, each with its own im2col tile: dilated, padded and strided taps, and the pointwise form.
     func testManySmallBatchItemsInParallel() {
