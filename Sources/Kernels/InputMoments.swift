@@ -1,3 +1,5 @@
+import COpenBLAS
+
 /// Double-precision lanes for gathering moments.
 typealias DoubleLanes = SIMD8<Double>
 
@@ -76,11 +78,12 @@ private func addShiftedMoments(_ x: UnsafePointer<Float>, rows: Int, stride: Int
 }
 
 /// For each of `channels` projections `p = weight[c] · x` (`weight` `[channels, rows]`) of rows with moments
-/// `mean` and `covariance` (as `inputMoments` writes them): its mean `weight[c] · mean` into `means[c]` and its
-/// variance `weight[c] · covariance · weight[c]ᵀ` into `variances[c]`, eight channels at a time in double lanes.
+/// `mean` and `covariance` (as `inputMoments` writes them): its mean `weight[c] · mean` into `means[c]` and, unless
+/// `variances` is nil, its variance `weight[c] · covariance · weight[c]ᵀ` into `variances[c]`, eight channels at a
+/// time in double lanes.
 func projectedMoments(mean: UnsafePointer<Double>, covariance: UnsafePointer<Double>, rows: Int,
                       weight: UnsafePointer<Float>, channels: Int, means: UnsafeMutablePointer<Double>,
-                      variances: UnsafeMutablePointer<Double>) {
+                      variances: UnsafeMutablePointer<Double>?) {
     let lanes = DoubleLanes.scalarCount
     withUnsafeTemporaryAllocation(of: DoubleLanes.self, capacity: rows) { buffer in
         let column = buffer.baseAddress!  // column[k][j] = weight[first + j][k]
@@ -94,16 +97,47 @@ func projectedMoments(mean: UnsafePointer<Double>, covariance: UnsafePointer<Dou
             }
             var m = DoubleLanes(), q = DoubleLanes()
             for k in 0..<rows {
-                var inner = DoubleLanes()
-                for l in 0..<rows { inner += column[l] * covariance[k * rows + l] }
-                q += column[k] * inner
+                if variances != nil {
+                    var inner = DoubleLanes()
+                    for l in 0..<rows { inner += column[l] * covariance[k * rows + l] }
+                    q += column[k] * inner
+                }
                 m += column[k] * mean[k]
             }
             for j in 0..<count {
                 means[first + j] = m[j]
-                variances[first + j] = max(0, q[j])
+                variances?[first + j] = max(0, q[j])
             }
             first += lanes
         }
     }
+}
+
+/// The Gram matrix of each group of `weight`'s rows (`weight` `[groups · perGroup, rows]`): `grams[g][k][l] =
+/// Σ_{c in group g} weight[c][k] · weight[c][l]` in double precision, the upper triangle (`l ≥ k`) written (`grams`
+/// holds `groups · rows · rows` doubles). With it, a group's summed projected variance is one pass over a covariance
+/// (`summedVariance`) instead of one quadratic form per channel.
+func groupGrams(_ weight: UnsafePointer<Float>, rows: Int, groups: Int, perGroup: Int,
+                into grams: UnsafeMutablePointer<Double>) {
+    let count = groups * perGroup * rows
+    withUnsafeTemporaryAllocation(of: Double.self, capacity: count) { buffer in
+        let wide = buffer.baseAddress!
+        for i in 0..<count { wide[i] = Double(weight[i]) }
+        for g in 0..<groups {
+            cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, Int32(rows), Int32(perGroup), 1,
+                        wide + g * perGroup * rows, Int32(rows), 0, grams + g * rows * rows, Int32(rows))
+        }
+    }
+}
+
+/// `Σ_c weight[c] · covariance · weight[c]ᵀ` over one group's channels, from its Gram matrix (`groupGrams`: upper
+/// triangle) and a symmetric `rows × rows` covariance: `Σ_kl covariance[k][l] · gram[k][l]`, at least 0.
+func summedVariance(covariance: UnsafePointer<Double>, gram: UnsafePointer<Double>, rows: Int) -> Double {
+    var total = 0.0
+    for k in 0..<rows {
+        var offDiagonal = 0.0
+        for l in (k + 1)..<rows { offDiagonal += covariance[k * rows + l] * gram[k * rows + l] }
+        total += covariance[k * rows + k] * gram[k * rows + k] + 2 * offDiagonal
+    }
+    return max(0, total)
 }

@@ -21,7 +21,8 @@ public func projectedGroupNormScratchCount(inChannels: Int) -> Int {
 /// Statistics come from the input, not the projection: `p` is linear in `x`, so channel `c`'s mean is
 /// `weight[c] · mean(x) + bias[c]` and its variance `weight[c] · cov(x) · weight[c]ᵀ`, with the mean and the
 /// (biased) covariance of each item's `inChannels` rows gathered in double precision (`inputMoments`,
-/// `projectedMoments`). Channels are merged into their group's mean and variance in double precision. The output is
+/// `projectedMoments`; a group's summed variances through its Gram matrix where it has at least `inChannels`
+/// channels, `summedVariance`). Channels are merged into their group's mean and variance in double precision. The output is
 /// then written by a `ProjectionWriter`: the projection computed in register blocks over spans of positions, and
 /// normalised, activated and added to the residual while in cache. Batch items go to separate cores when there are
 /// enough of them; otherwise each item's statistics are gathered over fixed shares of its positions, and its spans
@@ -42,6 +43,14 @@ public func projectedGroupNorm(_ x: UnsafePointer<Float>, weight: UnsafePointer<
     let writer = ProjectionWriter(x: x, weight: weight, y: y, inChannels: inChannels, channels: channels,
                                   spatial: spatial, activation: activation, residual: residual)
 
+    // Groups of at least as many channels as input rows sum their variances through Gram matrices
+    // (`summedVariance`, `inChannels²` multiply-adds per group and item) instead of one quadratic form per channel
+    // (`channels · inChannels²` per item: HT-Demucs's deepest branches project 48 rows to 768 channels).
+    let perGroup = channels / groups, throughGrams = inChannels <= perGroup
+    let grams = UnsafeMutablePointer<Double>.allocate(capacity: throughGrams ? groups * inChannels * inChannels : 0)
+    defer { grams.deallocate() }
+    if throughGrams { groupGrams(weight, rows: inChannels, groups: groups, perGroup: perGroup, into: grams) }
+
     /// Each channel's affine map for item `n`, from the mean and covariance of its input rows gathered over `shares`
     /// parts of its positions.
     func maps(_ n: Int, shares: Int, into map: UnsafeMutablePointer<NormalisedChannel>) {
@@ -52,16 +61,20 @@ public func projectedGroupNorm(_ x: UnsafePointer<Float>, weight: UnsafePointer<
             inputMoments(x + n * inChannels * spatial, rows: inChannels, count: spatial, shares: shares,
                          mean: mean, covariance: covariance)
             projectedMoments(mean: mean, covariance: covariance, rows: inChannels, weight: weight,
-                             channels: channels, means: means, variances: variances)
-            let perGroup = channels / groups
+                             channels: channels, means: means, variances: throughGrams ? nil : variances)
             for g in 0..<groups {
                 let members = g * perGroup ..< (g + 1) * perGroup
                 let channelMean = { (c: Int) in Double(bias[c]) + means[c] }
                 let mean = members.reduce(0.0) { $0 + channelMean($1) } / Double(perGroup)
-                let variance = members.reduce(0.0) { total, c in
-                    let spread = channelMean(c) - mean
-                    return total + variances[c] + spread * spread
-                } / Double(perGroup)
+                let spread = members.reduce(0.0) { total, c in
+                    let offset = channelMean(c) - mean
+                    return total + offset * offset
+                }
+                let spreadWithin = throughGrams
+                    ? summedVariance(covariance: covariance, gram: grams + g * inChannels * inChannels,
+                                     rows: inChannels)
+                    : members.reduce(0.0) { $0 + variances[$1] }
+                let variance = (spreadWithin + spread) / Double(perGroup)
                 let invStd = Float(1 / (variance + Double(epsilon)).squareRoot())
                 for c in members {
                     // The blocks hold the projection without its bias, so the bias is taken off the centre.
