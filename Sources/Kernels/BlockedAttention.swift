@@ -63,11 +63,7 @@ func attentionHeads(q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafeP
             forEachBlockOfRows(rows) { r, count in
                 broadcastProductBlock(a: queries + r * head.qRow, lda: head.qRow, rows: count,
                                       b: packedK + panel * depth * width, ldb: width, depth: depth) { i, c0, c1, c2, c3 in
-                    let row = UnsafeMutableRawPointer(scores + (r + i) * paddedKeys + panel * width)
-                    row.storeBytes(of: c0, as: FloatVector.self)
-                    row.storeBytes(of: c1, toByteOffset: stride, as: FloatVector.self)
-                    row.storeBytes(of: c2, toByteOffset: 2 * stride, as: FloatVector.self)
-                    row.storeBytes(of: c3, toByteOffset: 3 * stride, as: FloatVector.self)
+                    storeBlockRow(c0, c1, c2, c3, to: scores + (r + i) * paddedKeys + panel * width)
                     let m = last
                         ? lanewiseMax(lanewiseMax(c0 + padding0, c1 + padding1), lanewiseMax(c2 + padding2, c3 + padding3))
                         : lanewiseMax(lanewiseMax(c0, c1), lanewiseMax(c2, c3))

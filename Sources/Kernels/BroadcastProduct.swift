@@ -87,46 +87,21 @@ func registerBlockProduct<Shape: RegisterBlockShape>(
         let b1 = row.loadUnaligned(fromByteOffset: 4 * vw, as: FloatVector.self)
         let b2 = row.loadUnaligned(fromByteOffset: 8 * vw, as: FloatVector.self)
         let b3 = vectors > 3 ? row.loadUnaligned(fromByteOffset: 12 * vw, as: FloatVector.self) : FloatVector()
-        do {
-            let s = FloatVector(repeating: a0[t * depthStride])
-            c00 = multiplyAdd(b0, s, c00); c01 = multiplyAdd(b1, s, c01); c02 = multiplyAdd(b2, s, c02)
-            if vectors > 3 { c03 = multiplyAdd(b3, s, c03) }
+        /// Row `r`'s broadcast of `A[r][t]` against the loaded vectors of `B`, into its accumulators.
+        @inline(__always) func accumulate(_ a: UnsafePointer<Float>, _ c0: inout FloatVector, _ c1: inout FloatVector,
+                                          _ c2: inout FloatVector, _ c3: inout FloatVector) {
+            let s = FloatVector(repeating: a[t * depthStride])
+            c0 = multiplyAdd(b0, s, c0); c1 = multiplyAdd(b1, s, c1); c2 = multiplyAdd(b2, s, c2)
+            if vectors > 3 { c3 = multiplyAdd(b3, s, c3) }
         }
-        do {
-            let s = FloatVector(repeating: a1[t * depthStride])
-            c10 = multiplyAdd(b0, s, c10); c11 = multiplyAdd(b1, s, c11); c12 = multiplyAdd(b2, s, c12)
-            if vectors > 3 { c13 = multiplyAdd(b3, s, c13) }
-        }
-        if shapeRows > 2 {
-            let s = FloatVector(repeating: a2[t * depthStride])
-            c20 = multiplyAdd(b0, s, c20); c21 = multiplyAdd(b1, s, c21); c22 = multiplyAdd(b2, s, c22)
-            if vectors > 3 { c23 = multiplyAdd(b3, s, c23) }
-        }
-        if shapeRows > 3 {
-            let s = FloatVector(repeating: a3[t * depthStride])
-            c30 = multiplyAdd(b0, s, c30); c31 = multiplyAdd(b1, s, c31); c32 = multiplyAdd(b2, s, c32)
-            if vectors > 3 { c33 = multiplyAdd(b3, s, c33) }
-        }
-        if shapeRows > 4 {
-            let s = FloatVector(repeating: a4[t * depthStride])
-            c40 = multiplyAdd(b0, s, c40); c41 = multiplyAdd(b1, s, c41); c42 = multiplyAdd(b2, s, c42)
-            if vectors > 3 { c43 = multiplyAdd(b3, s, c43) }
-        }
-        if shapeRows > 5 {
-            let s = FloatVector(repeating: a5[t * depthStride])
-            c50 = multiplyAdd(b0, s, c50); c51 = multiplyAdd(b1, s, c51); c52 = multiplyAdd(b2, s, c52)
-            if vectors > 3 { c53 = multiplyAdd(b3, s, c53) }
-        }
-        if shapeRows > 6 {
-            let s = FloatVector(repeating: a6[t * depthStride])
-            c60 = multiplyAdd(b0, s, c60); c61 = multiplyAdd(b1, s, c61); c62 = multiplyAdd(b2, s, c62)
-            if vectors > 3 { c63 = multiplyAdd(b3, s, c63) }
-        }
-        if shapeRows > 7 {
-            let s = FloatVector(repeating: a7[t * depthStride])
-            c70 = multiplyAdd(b0, s, c70); c71 = multiplyAdd(b1, s, c71); c72 = multiplyAdd(b2, s, c72)
-            if vectors > 3 { c73 = multiplyAdd(b3, s, c73) }
-        }
+        accumulate(a0, &c00, &c01, &c02, &c03)
+        accumulate(a1, &c10, &c11, &c12, &c13)
+        if shapeRows > 2 { accumulate(a2, &c20, &c21, &c22, &c23) }
+        if shapeRows > 3 { accumulate(a3, &c30, &c31, &c32, &c33) }
+        if shapeRows > 4 { accumulate(a4, &c40, &c41, &c42, &c43) }
+        if shapeRows > 5 { accumulate(a5, &c50, &c51, &c52, &c53) }
+        if shapeRows > 6 { accumulate(a6, &c60, &c61, &c62, &c63) }
+        if shapeRows > 7 { accumulate(a7, &c70, &c71, &c72, &c73) }
         row += ldb * MemoryLayout<Float>.stride
     }
     store(0, c00, c01, c02, c03)
@@ -157,6 +132,17 @@ func packPanels(_ m: UnsafePointer<Float>, rowStride: Int, rows: Int, columns: I
             (row + count).update(repeating: 0, count: width - count)
         }
     }
+}
+
+/// Stores the `vectors` (3 or 4) vectors of a register block's row consecutively at `p`.
+@inline(__always)
+func storeBlockRow(_ v0: FloatVector, _ v1: FloatVector, _ v2: FloatVector, _ v3: FloatVector, vectors: Int = 4,
+                   to p: UnsafeMutablePointer<Float>) {
+    let row = UnsafeMutableRawPointer(p), stride = MemoryLayout<FloatVector>.stride
+    row.storeBytes(of: v0, as: FloatVector.self)
+    row.storeBytes(of: v1, toByteOffset: stride, as: FloatVector.self)
+    row.storeBytes(of: v2, toByteOffset: 2 * stride, as: FloatVector.self)
+    if vectors > 3 { row.storeBytes(of: v3, toByteOffset: 3 * stride, as: FloatVector.self) }
 }
 
 /// Stores the first `count ≤ broadcastWidth` floats of four consecutive vectors at `p` (a register block's row).

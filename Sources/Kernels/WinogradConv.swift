@@ -281,17 +281,13 @@ private func winogradBlock(_ g: ConvGeometry, _ n: Int, tileRows: Range<Int>, ti
 private func winogradPanelProduct(_ v: UnsafePointer<Float>, _ u: UnsafePointer<Float>, inChannels: Int,
                                   outChannels: Int, tiles: Int, into m: UnsafeMutablePointer<Float>,
                                   transposed: UnsafeMutablePointer<Float>) {
-    let width = broadcastWidth, stride = MemoryLayout<FloatVector>.stride
+    let width = broadcastWidth
     for panel in 0..<outChannels / width {
         var r = 0
         while r < tiles {
             broadcastProductBlock(a: v + r, lda: 1, depthStride: tiles, rows: min(broadcastRows, tiles - r),
                                   b: u + panel * inChannels * width, ldb: width, depth: inChannels) { i, c0, c1, c2, c3 in
-                let row = UnsafeMutableRawPointer(transposed + (r + i) * outChannels + panel * width)
-                row.storeBytes(of: c0, as: FloatVector.self)
-                row.storeBytes(of: c1, toByteOffset: stride, as: FloatVector.self)
-                row.storeBytes(of: c2, toByteOffset: 2 * stride, as: FloatVector.self)
-                row.storeBytes(of: c3, toByteOffset: 3 * stride, as: FloatVector.self)
+                storeBlockRow(c0, c1, c2, c3, to: transposed + (r + i) * outChannels + panel * width)
             }
             r += broadcastRows
         }
