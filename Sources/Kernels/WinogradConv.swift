@@ -36,6 +36,13 @@ private func winogradTiles(_ g: ConvGeometry) -> (columns: Int, rows: Int) {
 /// HT-Demucs's widest needs under half a Mi; wider shapes run as direct convolutions, whose scratch is bounded.
 let winogradRowFloats = 1 << 23
 
+/// `g`'s weight (`[outChannels, inChannels, kernelHeight, 3]`) transformed in the layout `winogradConv` reads for
+/// `g`: `winogradWeights` with `g`'s channels and kernel height, in panels where `winogradProductPanels(g)`.
+public func winogradWeights(_ weight: UnsafePointer<Float>, for g: ConvGeometry) -> [Float] {
+    winogradWeights(weight, outChannels: g.outChannels, inChannels: g.inChannels, kernelHeight: g.kernelHeight,
+                    panels: winogradProductPanels(g))
+}
+
 /// The weights of a 3×3 convolution (`[outChannels, inChannels, 3, 3]`) transformed for `winogradConv`:
 /// `U[ξ][o][c]`, 36 × `outChannels` × `inChannels`, where `U[·][o][c]` is `G · w[o][c] · Gᵀ` (6 × 6, stored at
 /// `ξ = 6p + q`) with `G = [[¼, 0, 0], [−⅙, −⅙, −⅙], [−⅙, ⅙, −⅙], [1/24, 1/12, ⅙], [1/24, −1/12, ⅙], [0, 0, 1]]`,
@@ -44,8 +51,8 @@ let winogradRowFloats = 1 << 23
 /// `winogradProductPanels`; `outChannels` a multiple of `broadcastWidth`), each `U[ξ]` is stored transposed in
 /// panels of `broadcastWidth` output channels instead, as `packLinearWeights` lays out a weight:
 /// `U[ξ][o][c]` at `ξ · outChannels · inChannels + ((o / width) · inChannels + c) · width + o % width`.
-public func winogradWeights(_ weight: UnsafePointer<Float>, outChannels: Int, inChannels: Int,
-                            kernelHeight: Int = 3, panels: Bool = false) -> [Float] {
+func winogradWeights(_ weight: UnsafePointer<Float>, outChannels: Int, inChannels: Int,
+                     kernelHeight: Int = 3, panels: Bool = false) -> [Float] {
     typealias Lifted = (Double, Double, Double, Double, Double, Double)
     /// `G · (a, b, c)` for one column or row of three taps.
     @inline(__always) func lift(_ a: Double, _ b: Double, _ c: Double) -> Lifted {
@@ -151,7 +158,7 @@ private func winogradThreadFloats(_ g: ConvGeometry) -> Int {
 /// is the GLU over the convolution's channels, `y[c] = conv[c] · sigmoid(conv[outChannels / 2 + c])`, each tile
 /// row's (1-D: block's) two channels gated as they are transformed back. `input` `[batch, inChannels, H, W]`,
 /// `output` `[batch, outChannels, H, W]` (`outChannels / 2` with `gatedLinear`), `bias` `[outChannels]` or nil;
-/// `transformedWeight` is `winogradWeights(…, panels: winogradProductPanels(g))`; `scratch` holds
+/// `transformedWeight` is `winogradWeights(_:for: g)`; `scratch` holds
 /// `winogradScratchCount(g)` floats. No argument may alias another.
 public func winogradConv(_ g: ConvGeometry, input: UnsafePointer<Float>, transformedWeight: UnsafePointer<Float>,
                          bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>, gatedLinear: Bool = false,

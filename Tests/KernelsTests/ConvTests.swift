@@ -48,8 +48,7 @@ final class ConvTests: XCTestCase {
         let bias = hasBias ? rng.floats(g.outChannels) : nil
         var out = [Float](repeating: .nan, count: g.batch * g.outChannels * g.outHeight * g.outWidth)
         if winograd {
-            let u = winogradWeights(w, outChannels: g.outChannels, inChannels: g.inChannels,
-                                    kernelHeight: g.kernelHeight, panels: winogradProductPanels(g))
+            let u = winogradWeights(w, for: g)
             var scratch = [Float](repeating: .nan, count: winogradScratchCount(g))
             withOptionalPointer(bias) {
                 winogradConv(g, input: x, transformedWeight: u, bias: $0, output: &out, scratch: &scratch)
@@ -130,8 +129,7 @@ final class ConvTests: XCTestCase {
             let x = rng.floats(g.batch * g.inChannels * g.inHeight * g.inWidth)
             let w = rng.floats(g.outChannels * g.inChannels * g.kernelHeight * g.kernelWidth)
             let bias = rng.floats(g.outChannels)
-            let u = winogradWeights(w, outChannels: g.outChannels, inChannels: g.inChannels, kernelHeight: g.kernelHeight,
-                                    panels: winogradProductPanels(g))
+            let u = winogradWeights(w, for: g)
             var scratch = [Float](repeating: .nan, count: winogradScratchCount(g))
             let spatial = g.outHeight * g.outWidth
             var plain = [Float](repeating: .nan, count: g.batch * g.outChannels * spatial)

@@ -19,10 +19,7 @@ func useWinogradConvolutions(_ graph: inout Graph) -> Int {
               let weight = graph.constants[node.inputs[1]], weight.dataType == .float32,
               weight.shape.prefix(2) == [g.outChannels, g.inChannels],
               weight.elementCount == g.outChannels * g.inChannels * g.kernelHeight * g.kernelWidth else { continue }
-        let transformed = weight.floats().withUnsafeBufferPointer {
-            winogradWeights($0.baseAddress!, outChannels: g.outChannels, inChannels: g.inChannels,
-                            kernelHeight: g.kernelHeight, panels: winogradProductPanels(g))
-        }
+        let transformed = weight.floats().withUnsafeBufferPointer { winogradWeights($0.baseAddress!, for: g) }
         graph.nodes[index].op = .winogradConv(g, gatedLinear: false)
         replaceWeight(&graph, node: index, input: 1,
                       with: Tensor(shape: [winogradProducts(g), g.outChannels, g.inChannels], floats: transformed),
