@@ -134,15 +134,15 @@ func packPanels(_ m: UnsafePointer<Float>, rowStride: Int, rows: Int, columns: I
     }
 }
 
-/// Stores the `vectors` (3 or 4) vectors of a register block's row consecutively at `p`.
+/// Stores the four vectors of a wide register block's row consecutively at `p`.
 @inline(__always)
-func storeBlockRow(_ v0: FloatVector, _ v1: FloatVector, _ v2: FloatVector, _ v3: FloatVector, vectors: Int = 4,
+func storeBlockRow(_ v0: FloatVector, _ v1: FloatVector, _ v2: FloatVector, _ v3: FloatVector,
                    to p: UnsafeMutablePointer<Float>) {
     let row = UnsafeMutableRawPointer(p), stride = MemoryLayout<FloatVector>.stride
     row.storeBytes(of: v0, as: FloatVector.self)
     row.storeBytes(of: v1, toByteOffset: stride, as: FloatVector.self)
     row.storeBytes(of: v2, toByteOffset: 2 * stride, as: FloatVector.self)
-    if vectors > 3 { row.storeBytes(of: v3, toByteOffset: 3 * stride, as: FloatVector.self) }
+    row.storeBytes(of: v3, toByteOffset: 3 * stride, as: FloatVector.self)
 }
 
 /// Stores the first `count ≤ broadcastWidth` floats of four consecutive vectors at `p` (a register block's row).

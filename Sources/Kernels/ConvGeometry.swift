@@ -98,3 +98,17 @@ func cacheTileColumns(tallest: Int) -> Int { cacheTileFloats / max(tallest, 1) /
 
 /// Floats of one im2col / col2im tile of `rows` rows over `total` positions (`tileColumns` columns).
 func unfoldTileFloats(rows: Int, total: Int) -> Int { rows * tileColumns(rows: rows, total: total) }
+
+extension ConvGeometry {
+    /// True when the row kernels (`rowConv`, `rowTransposedConv`), whose register blocks are output channels ×
+    /// output positions, compute `g` in `TallRegisterBlock`s, which pad fewer multiplies there (`tallBlocksPadLess`):
+    /// HT-Demucs's 336 positions are 7 × 48 but 5¼ × 64, and its last frequency decoder's 16 channels 2 × 8 but
+    /// 6 + 6 + 4 (78 % of the wide blocks' multiplies used).
+    var rowBlocksAreTall: Bool { tallBlocksPadLess(rows: outChannels, columns: outWidth) }
+
+    /// Rows and width of the register blocks the row kernels compute `g` in (`rowBlocksAreTall`).
+    var rowBlock: (rows: Int, width: Int) {
+        rowBlocksAreTall ? (TallRegisterBlock.rows, blockWidth(TallRegisterBlock.self))
+                         : (broadcastRows, broadcastWidth)
+    }
+}

@@ -13,29 +13,18 @@ func rowConvApplies(_ g: ConvGeometry) -> Bool {
 /// 4,096 × 64 floats is 1 MiB.
 let rowConvDepthLimit = 4_096
 
-/// The register block `rowConv` computes `g` in: `TallRegisterBlock` where it pads fewer multiplies
-/// (`tallBlocksPadLess`: HT-Demucs's 336 positions are 7 × 48 and 5¼ × 64).
-private func rowConvUsesTallBlocks(_ g: ConvGeometry) -> Bool {
-    tallBlocksPadLess(rows: g.outChannels, columns: g.outWidth)
-}
-
-/// Positions one staged panel of `rowConv` holds: one register block's width.
-private func rowConvPanelWidth(_ g: ConvGeometry) -> Int {
-    rowConvUsesTallBlocks(g) ? blockWidth(TallRegisterBlock.self) : broadcastWidth
-}
-
-/// Scratch floats `rowConv` needs: one staged panel of every tap per thread.
+/// Scratch floats `rowConv` needs: one staged panel of every tap, one register block wide (`rowBlock`), per thread.
 func rowConvScratchCount(_ g: ConvGeometry) -> Int {
-    g.inChannels * g.kernelHeight * rowConvPanelWidth(g) * kernelThreadCount
+    g.inChannels * g.kernelHeight * g.rowBlock.width * kernelThreadCount
 }
 
 /// A convolution along rows only (`rowConvApplies`), without im2col: output row `oh`'s values at one register
 /// block's width of positions are `bias + W · P`, one product of the weight as it lies (`[outChannels][inChannels ·
 /// kH]`) by a panel `P[c · kH + kh][·]` = input row `oh · strideHeight + kh · dilationHeight − padTop` of channel
 /// `c` at those positions (zero outside the input), staged per task. Register blocks of output channels ×
-/// positions (`registerBlockProduct`, tall where they pad less) write each output value once, with its bias. Tasks
-/// of one output row × one panel of positions go to whichever core is free; each value's sum runs in the same order
-/// wherever it runs.
+/// positions (`registerBlockProduct`, tall where they pad less: `ConvGeometry.rowBlocksAreTall`) write each output
+/// value once, with its bias. Tasks of one output row × one panel of positions go to whichever core is free; each
+/// value's sum runs in the same order wherever it runs.
 ///
 /// `input` `[batch, inChannels, inHeight, width]`, `weight` `[outChannels, inChannels, kernelHeight, 1]`, `bias`
 /// `[outChannels]` or nil, `output` `[batch, outChannels, outHeight, width]`; `scratch` holds
@@ -43,7 +32,7 @@ func rowConvScratchCount(_ g: ConvGeometry) -> Int {
 func rowConv(_ g: ConvGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
              bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
     precondition(rowConvApplies(g), "not a convolution along rows only")
-    if rowConvUsesTallBlocks(g) {
+    if g.rowBlocksAreTall {
         rowConvPanels(TallRegisterBlock.self, g, input: input, weight: weight, bias: bias, output: output,
                       scratch: scratch)
     } else {

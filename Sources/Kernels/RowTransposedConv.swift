@@ -22,17 +22,8 @@ func rowTransposedConvScratchCount(_ g: ConvGeometry) -> Int {
 private func rowTaps(_ g: ConvGeometry) -> Int { (g.kernelHeight + g.strideHeight - 1) / g.strideHeight }
 
 private func rowTransposedThreadFloats(_ g: ConvGeometry) -> Int {
-    let tall = rowTransposedUsesTallBlocks(g)
-    let (rows, width) = tall ? (TallRegisterBlock.rows, blockWidth(TallRegisterBlock.self))
-                             : (broadcastRows, broadcastWidth)
+    let (rows, width) = g.rowBlock
     return rowTaps(g) * g.inChannels * roundUp(g.outWidth, to: width) + rows * width
-}
-
-/// True when `rowTransposedConv` computes `g` in `TallRegisterBlock`s, which pad fewer multiplies than the wide
-/// ones there (`tallBlocksPadLess`): HT-Demucs's last frequency decoder has 16 output channels by 336 positions,
-/// which wide blocks pad to 18 by 384 (78 % of their multiplies used) and tall ones fit exactly.
-func rowTransposedUsesTallBlocks(_ g: ConvGeometry) -> Bool {
-    tallBlocksPadLess(rows: g.outChannels, columns: g.outWidth)
 }
 
 /// Output rows one task of `rowTransposedConv` writes.
@@ -44,7 +35,7 @@ let rowTransposedRowsPerTask = 8
 /// read-modify-write folds, which made the last HT-Demucs decoders' upsampling memory-bound). The input rows a task
 /// needs are packed in panels of one register block's width (`[block][inChannel][·]`), the weights regrouped by tap
 /// once per call (`[kh][outChannel][inChannel]`), and register blocks (`registerBlockProduct`, wide or tall:
-/// `rowTransposedUsesTallBlocks`) of output channels × positions sum the taps. Tasks of `rowTransposedRowsPerTask`
+/// `ConvGeometry.rowBlocksAreTall`) of output channels × positions sum the taps. Tasks of `rowTransposedRowsPerTask`
 /// output rows go to whichever core is free; each output value's sum runs in the same order wherever it runs.
 ///
 /// `input` `[batch, inChannels, inHeight, width]`, `weight` `[inChannels, outChannels, kernelHeight, 1]`, `bias`
@@ -70,7 +61,7 @@ func rowTransposedConv(_ g: ConvGeometry, input: UnsafePointer<Float>, weight: U
         parallelTasks(tasks) { worker, task in
             let rows = task * rowTransposedRowsPerTask ..< min(g.outHeight, (task + 1) * rowTransposedRowsPerTask)
             let scratch = work.value + worker * perThread
-            if rowTransposedUsesTallBlocks(g) {
+            if g.rowBlocksAreTall {
                 transposedRows(TallRegisterBlock.self, g, n, rows, input: x.value, byTap: a.value, bias: b.value,
                                output: y.value, scratch: scratch)
             } else {

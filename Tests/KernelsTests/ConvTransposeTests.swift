@@ -95,7 +95,7 @@ final class ConvTransposeTests: XCTestCase {
             convGeometry(batch: 1, inChannels: 6, outChannels: 16, groups: 1, input: (5, 336), kernel: (8, 1),
                          stride: (4, 1), padBegin: (2, 0), padEnd: (2, 0), transposed: true),
         ]
-        XCTAssertEqual(shapes.map(rowTransposedUsesTallBlocks),
+        XCTAssertEqual(shapes.map(\.rowBlocksAreTall),
                        packedLinearBeatsBLAS ? [true, false, true, false, true] : [false, false, false, false, false])
         for (index, g) in shapes.enumerated() {
             XCTAssertTrue(rowTransposedConvApplies(g), "\(g)")
