@@ -44,7 +44,7 @@ func attentionHeads(q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafeP
         for lane in 0..<vw where (panels - 1) * width + part * vw + lane >= keys { v[lane] = -.infinity }
         return v
     }
-    let padding0 = padding(0), padding1 = padding(1), padding2 = padding(2), padding3 = padding(3)
+    let lastPadding = ScorePadding(v0: padding(0), v1: padding(1), v2: padding(2), v3: padding(3))
     let head = geometry.head(index)
     if !packed {
         packKeys(k + head.k, rowStride: head.kRow, transposed: head.kTransposed, keys: keys, depth: depth,
@@ -59,19 +59,9 @@ func attentionHeads(q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafeP
         let stride = MemoryLayout<FloatVector>.stride
         for r in 0..<rows { maxima.storeBytes(of: FloatVector(repeating: -.infinity), toByteOffset: r * stride, as: FloatVector.self) }
         for panel in 0..<panels {
-            let last = panel == panels - 1
-            forEachBlockOfRows(rows) { r, count in
-                broadcastProductBlock(a: queries + r * head.qRow, lda: head.qRow, rows: count,
-                                      b: packedK + panel * depth * width, ldb: width, depth: depth) { i, c0, c1, c2, c3 in
-                    storeBlockRow(c0, c1, c2, c3, to: scores + (r + i) * paddedKeys + panel * width)
-                    let m = last
-                        ? lanewiseMax(lanewiseMax(c0 + padding0, c1 + padding1), lanewiseMax(c2 + padding2, c3 + padding3))
-                        : lanewiseMax(lanewiseMax(c0, c1), lanewiseMax(c2, c3))
-                    let offset = (r + i) * stride
-                    maxima.storeBytes(of: lanewiseMax(maxima.loadUnaligned(fromByteOffset: offset, as: FloatVector.self), m),
-                                      toByteOffset: offset, as: FloatVector.self)
-                }
-            }
+            scorePanel(queries: queries, queryRow: head.qRow, rows: rows, keys: packedK + panel * depth * width,
+                       depth: depth, into: scores + panel * width, rowStride: paddedKeys, maxima: maxima,
+                       padding: panel == panels - 1 ? lastPadding : ScorePadding())
         }
         for r in 0..<rows {
             sums[r] = exponentiateRow(scores + r * paddedKeys, scores + r * paddedKeys, length: keys,
@@ -80,17 +70,58 @@ func attentionHeads(q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafeP
         }
         let block = out + head.out + first * head.outRow
         for group in 0..<paddedValueDepth / width {
-            let columns = min(width, valueDepth - group * width)
-            forEachBlockOfRows(rows) { r, count in
-                broadcastProductBlock(a: scores + r * paddedKeys, lda: paddedKeys, rows: count,
-                                      b: packedV + group * width, ldb: paddedValueDepth, depth: keys) { i, c0, c1, c2, c3 in
-                    let factor = FloatVector(repeating: 1 / sums[r + i])
-                    let row = block + (r + i) * head.outRow + group * width
-                    storePrefix(c0 * factor, c1 * factor, c2 * factor, c3 * factor, to: row, count: columns)
-                }
-            }
+            valuePanel(scores: scores, rowStride: paddedKeys, rows: rows, keys: keys, values: packedV + group * width,
+                       valueRow: paddedValueDepth, sums: sums, into: block + group * width, outRow: head.outRow,
+                       columns: min(width, valueDepth - group * width))
         }
         first += rows
+    }
+}
+
+/// Four vectors added to a register block row of scores before its maxima are taken: −∞ in the lanes of keys
+/// past the last, zero elsewhere.
+private struct ScorePadding {
+    var v0 = FloatVector(), v1 = FloatVector(), v2 = FloatVector(), v3 = FloatVector()
+}
+
+/// One panel of scores: for `rows` query rows (`queryRow` floats apart) against the `broadcastWidth` keys packed
+/// at `keys` (`depth` rows of the panel), writes `scores[r][·]` (rows `rowStride` apart) and raises row `r`'s
+/// lanewise maxima (one unaligned `FloatVector` each at `maxima`) to the padded scores.
+///
+/// A function of its own, not inlined, so that its vector stores are: inside `attentionHeads`, which is large,
+/// the optimiser left them as calls, each spilling the 24 accumulators (3–4 % of the attention's time).
+@inline(never)
+private func scorePanel(queries: UnsafePointer<Float>, queryRow: Int, rows: Int, keys: UnsafePointer<Float>,
+                        depth: Int, into scores: UnsafeMutablePointer<Float>, rowStride: Int,
+                        maxima: UnsafeMutableRawPointer, padding: ScorePadding) {
+    let stride = MemoryLayout<FloatVector>.stride
+    forEachBlockOfRows(rows) { r, count in
+        broadcastProductBlock(a: queries + r * queryRow, lda: queryRow, rows: count, b: keys, ldb: broadcastWidth,
+                              depth: depth) { i, c0, c1, c2, c3 in
+            storeBlockRow(c0, c1, c2, c3, to: scores + (r + i) * rowStride)
+            let m = lanewiseMax(lanewiseMax(c0 + padding.v0, c1 + padding.v1), lanewiseMax(c2 + padding.v2, c3 + padding.v3))
+            let offset = (r + i) * stride
+            maxima.storeBytes(of: lanewiseMax(maxima.loadUnaligned(fromByteOffset: offset, as: FloatVector.self), m),
+                              toByteOffset: offset, as: FloatVector.self)
+        }
+    }
+}
+
+/// One panel of output columns: `out[r][j] = Σ_key scores[r][key] · values[key][j] / sums[r]` for `rows` rows
+/// (`rowStride` floats apart in `scores`, `outRow` in `out`), the `broadcastWidth` columns of values at `values`
+/// (rows `valueRow` apart), of which the first `columns` are stored.
+///
+/// Not inlined, for the reason `scorePanel` gives.
+@inline(never)
+private func valuePanel(scores: UnsafePointer<Float>, rowStride: Int, rows: Int, keys: Int,
+                        values: UnsafePointer<Float>, valueRow: Int, sums: UnsafePointer<Float>,
+                        into out: UnsafeMutablePointer<Float>, outRow: Int, columns: Int) {
+    forEachBlockOfRows(rows) { r, count in
+        broadcastProductBlock(a: scores + r * rowStride, lda: rowStride, rows: count, b: values, ldb: valueRow,
+                              depth: keys) { i, c0, c1, c2, c3 in
+            let factor = FloatVector(repeating: 1 / sums[r + i])
+            storePrefix(c0 * factor, c1 * factor, c2 * factor, c3 * factor, to: out + (r + i) * outRow, count: columns)
+        }
     }
 }
 

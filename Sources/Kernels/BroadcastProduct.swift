@@ -134,6 +134,15 @@ func packPanels(_ m: UnsafePointer<Float>, rowStride: Int, rows: Int, columns: I
     }
 }
 
+/// Loads four consecutive vectors at `p`, a wide register block's row (`storeBlockRow`'s inverse).
+@inline(__always)
+func loadBlockRow(_ p: UnsafePointer<Float>) -> (FloatVector, FloatVector, FloatVector, FloatVector) {
+    let row = UnsafeRawPointer(p), stride = MemoryLayout<FloatVector>.stride
+    return (row.loadUnaligned(as: FloatVector.self), row.loadUnaligned(fromByteOffset: stride, as: FloatVector.self),
+            row.loadUnaligned(fromByteOffset: 2 * stride, as: FloatVector.self),
+            row.loadUnaligned(fromByteOffset: 3 * stride, as: FloatVector.self))
+}
+
 /// Stores the four vectors of a wide register block's row consecutively at `p`.
 @inline(__always)
 func storeBlockRow(_ v0: FloatVector, _ v1: FloatVector, _ v2: FloatVector, _ v3: FloatVector,

@@ -25,8 +25,9 @@ public func packLinearWeights(_ w: UnsafePointer<Float>, k: Int, n: Int, into pa
 
 /// A linear layer from packed weights: `output[r][j] = bias[j] + Σ_t a[r][t] · w[t][j]`, then GELU when
 /// `thenGELU`, computed in register blocks (`broadcastProductBlock`) of `broadcastRows` rows × one panel of
-/// `broadcastWidth` columns, `linearDepthBlock` input features at a time: the first pass adds the bias, later ones add onto the
-/// output, and the last applies the GELU while the block is in registers.
+/// `broadcastWidth` columns, `linearDepthBlock` input features at a time: the first pass adds the bias, later ones
+/// add onto the output, and the last applies the GELU to each block's rows just stored, while they are in L1 (in
+/// the store itself, the GELU's code made the store a call).
 ///
 /// `a` is `rows × k`, `packedW` the weight as `packLinearWeights` lays it out, `bias` `n` values, `output`
 /// `rows × n`; all dense. `output` must not alias an input. Blocks of `linearRowBlock` rows go to separate cores.
@@ -54,14 +55,33 @@ public func packedLinear(a: UnsafePointer<Float>, packedW: UnsafePointer<Float>,
                 while r < blockRows {
                     let count = min(broadcastRows, blockRows - r)
                     let rowsA = x.value + (firstRow + r) * k + depth
-                    broadcastProductBlock(a: rowsA, lda: k, rows: count, b: weights, ldb: width,
-                                          depth: depthCount) { i, c0, c1, c2, c3 in
-                        let row = y.value + (firstRow + r + i) * n + panel * width
-                        let base = accumulate ? UnsafePointer(row) : b.value + panel * width
-                        var (v0, v1) = (c0 + load(base, part: 0, columns), c1 + load(base, part: 1, columns))
-                        var (v2, v3) = (c2 + load(base, part: 2, columns), c3 + load(base, part: 3, columns))
-                        if activate { (v0, v1, v2, v3) = (geluVector(v0), geluVector(v1), geluVector(v2), geluVector(v3)) }
-                        storePrefix(v0, v1, v2, v3, to: row, count: columns)
+                    let rowsOut = y.value + (firstRow + r) * n + panel * width
+                    // What each row of the block is added to: its own output (later passes), or the bias.
+                    let addend = accumulate ? UnsafePointer(rowsOut) : b.value + panel * width
+                    let addendStride = accumulate ? n : 0
+                    // Stores through local functions, which are always inlined: the optimiser left closures with
+                    // the GELU or the tails' code in them as calls, and every call spilled the accumulators.
+                    @inline(__always) func storeWhole(_ i: Int, _ c0: FloatVector, _ c1: FloatVector, _ c2: FloatVector,
+                                                      _ c3: FloatVector) {
+                        let (a0, a1, a2, a3) = loadBlockRow(addend + i * addendStride)
+                        storeBlockRow(c0 + a0, c1 + a1, c2 + a2, c3 + a3, to: rowsOut + i * n)
+                    }
+                    @inline(__always) func storeColumns(_ i: Int, _ c0: FloatVector, _ c1: FloatVector,
+                                                        _ c2: FloatVector, _ c3: FloatVector) {
+                        let from = addend + i * addendStride
+                        storePrefix(c0 + load(from, part: 0, columns), c1 + load(from, part: 1, columns),
+                                    c2 + load(from, part: 2, columns), c3 + load(from, part: 3, columns),
+                                    to: rowsOut + i * n, count: columns)
+                    }
+                    if columns == width {
+                        broadcastProductBlock(a: rowsA, lda: k, rows: count, b: weights, ldb: width, depth: depthCount,
+                                              store: storeWhole)
+                    } else {
+                        broadcastProductBlock(a: rowsA, lda: k, rows: count, b: weights, ldb: width, depth: depthCount,
+                                              store: storeColumns)
+                    }
+                    if activate {
+                        for i in 0..<count { mapVectors(rowsOut + i * n, rowsOut + i * n, count: columns, geluVector) }
                     }
                     r += broadcastRows
                 }
