@@ -130,19 +130,37 @@ struct NormalisedChannel {
 /// Writes `count` values of one output channel of a group normalisation: `activation` of the row normalised by
 /// its map (for GLU, gated by `gate`'s row under its own map), plus `residual`'s values (at the same offsets as
 /// `out`) times its scale when given. `out` must not alias the rows or the residual.
+///
+/// Never inlined: inside its callers, which are large, the optimiser left its vector loads and stores as calls.
+@inline(never)
 func writeNormalisedChannel(_ activation: GroupNormActivation, _ source: (UnsafePointer<Float>, NormalisedChannel),
                             gate: (UnsafePointer<Float>, NormalisedChannel)?, to out: UnsafeMutablePointer<Float>,
                             count: Int, residual: (UnsafePointer<Float>, Float)?) {
     precondition(activation != .glu || gate != nil, "GLU needs its gate row")
     let (row, map) = source
-    forEachLane(count) { i, lanes in
-        var v = map.apply(lanes.load(row + i))
-        switch activation {
-        case .identity: break
-        case .gelu: v = geluVector(v)
-        case .glu: v *= sigmoidVector(gate.unsafelyUnwrapped.1.apply(lanes.load(gate.unsafelyUnwrapped.0 + i)))
+    // One loop per activation, over local functions, which are always inlined: a closure with the three
+    // activations in it was left a call per vector.
+    @inline(__always) func finish(_ v: FloatVector, _ i: Int, _ lanes: VectorLanes) {
+        if let (values, scale) = residual {
+            lanes.store(v * scale + lanes.load(values + i), to: out + i)
+        } else {
+            lanes.store(v, to: out + i)
         }
-        if let (values, scale) = residual { v = v * scale + lanes.load(values + i) }
-        lanes.store(v, to: out + i)
+    }
+    switch activation {
+    case .identity:
+        @inline(__always) func normalise(_ i: Int, _ lanes: VectorLanes) { finish(map.apply(lanes.load(row + i)), i, lanes) }
+        forEachLane(count, normalise)
+    case .gelu:
+        @inline(__always) func gelu(_ i: Int, _ lanes: VectorLanes) {
+            finish(geluVector(map.apply(lanes.load(row + i))), i, lanes)
+        }
+        forEachLane(count, gelu)
+    case .glu:
+        let (gateRow, gateMap) = gate.unsafelyUnwrapped
+        @inline(__always) func glu(_ i: Int, _ lanes: VectorLanes) {
+            finish(map.apply(lanes.load(row + i)) * sigmoidVector(gateMap.apply(lanes.load(gateRow + i))), i, lanes)
+        }
+        forEachLane(count, glu)
     }
 }

@@ -210,12 +210,15 @@ private func winogradRowBlock(_ g: ConvGeometry, _ n: Int, tiles: Range<Int>, in
     let first = 4 * tiles.lowerBound, outputs = min(4 * count, g.outWidth - first)
     /// `Aᵀ · m + bias` for channel `o`'s tiles, the block's `outputs` outputs from `into`.
     func transform(_ o: Int, into row: UnsafeMutablePointer<Float>) {
-        forEachLane(count) { j, lanes in
+        let shift = bias?[o] ?? 0
+        // A local function, always inlined (as a closure it was left a call per vector).
+        @inline(__always) func tiles(_ j: Int, _ lanes: VectorLanes) {
             let at = m + o * count + j, step = cout * count
             let y = winogradOutput(lanes.load(at), lanes.load(at + step), lanes.load(at + 2 * step),
                                    lanes.load(at + 3 * step), lanes.load(at + 4 * step), lanes.load(at + 5 * step))
-            storeOutputRun(y, bias: bias?[o] ?? 0, lanes: lanes, to: row + 4 * j, available: outputs - 4 * j)
+            storeOutputRun(y, bias: shift, lanes: lanes, to: row + 4 * j, available: outputs - 4 * j)
         }
+        forEachLane(count, tiles)
     }
     let outChannels = gatedLinear ? cout / 2 : cout
     for o in 0..<outChannels {
@@ -434,7 +437,8 @@ private func transformInputRow(_ row: UnsafePointer<Float>, width: Int, tiles: R
 private func transformOutputTiles(_ m: UnsafePointer<Float>, stride: Int, bias: Float,
                                   into plane: UnsafeMutablePointer<Float>, height: Int, width: Int, tileRow: Int,
                                   tileColumns: Int) {
-    forEachLane(tileColumns) { j, lanes in
+    // A local function, always inlined (as a closure it was left a call per vector).
+    @inline(__always) func tiles(_ j: Int, _ lanes: VectorLanes) {
         /// `Aᵀ` down column `q` of the blocks' products: that column's value in each of the four output rows.
         @inline(__always) func column(_ q: Int) -> (FloatVector, FloatVector, FloatVector, FloatVector) {
             let at = m + q * stride + j, step = 6 * stride
@@ -455,6 +459,7 @@ private func transformOutputTiles(_ m: UnsafePointer<Float>, stride: Int, bias: 
         emit(2, z0.2, z1.2, z2.2, z3.2, z4.2, z5.2)
         emit(3, z0.3, z1.3, z2.3, z3.3, z4.3, z5.3)
     }
+    forEachLane(tileColumns, tiles)
 }
 
 /// Stores `lanes.count` blocks of four outputs `y` (one phase each) plus `bias`, interleaved from `row`, where
