@@ -72,6 +72,40 @@ func rowTransposedConv(_ g: ConvGeometry, input: UnsafePointer<Float>, weight: U
     }
 }
 
+/// One tap's register block in `transposedRows`: `rows` output channels (weights `weights`, rows `inChannels`
+/// apart) by `blockWidth(shape)` positions (`input`, rows that wide, as are `partial`'s); added to the taps' sum so far in
+/// `partial` when `adding`, then stored either back to `partial` or, for the last tap, plus the bias to the first
+/// `columns` floats of each channel's row at `output` (rows `outputRow` apart).
+///
+/// Not inlined: inside `transposedRows` the optimiser left the block's store a call, which spilled the
+/// accumulators.
+@inline(never)
+private func tapBlock<Shape: RegisterBlockShape>(
+    _ shape: Shape.Type, weights: UnsafePointer<Float>, inChannels: Int, rows: Int, input: UnsafePointer<Float>,
+    partial: UnsafeMutablePointer<Float>, adding: Bool, into output: UnsafeMutablePointer<Float>?, outputRow: Int,
+    bias: UnsafePointer<Float>?, columns: Int
+) {
+    let vw = blockWidth(shape), fourVectors = Shape.vectors > 3
+    @inline(__always) func store(_ i: Int, _ c0: FloatVector, _ c1: FloatVector, _ c2: FloatVector, _ c3: FloatVector) {
+        var v0 = c0, v1 = c1, v2 = c2, v3 = c3
+        let sums = UnsafeRawPointer(partial + i * vw), stride = MemoryLayout<FloatVector>.stride
+        if adding {
+            v0 += sums.loadUnaligned(as: FloatVector.self)
+            v1 += sums.loadUnaligned(fromByteOffset: stride, as: FloatVector.self)
+            v2 += sums.loadUnaligned(fromByteOffset: 2 * stride, as: FloatVector.self)
+            if fourVectors { v3 += sums.loadUnaligned(fromByteOffset: 3 * stride, as: FloatVector.self) }
+        }
+        if let output {
+            let shift = FloatVector(repeating: bias?[i] ?? 0)
+            storePrefix(v0 + shift, v1 + shift, v2 + shift, v3 + shift, to: output + i * outputRow, count: columns)
+        } else {
+            storePrefix(v0, v1, v2, v3, to: partial + i * vw, count: vw)
+        }
+    }
+    registerBlockProduct(shape, a: weights, lda: inChannels, rows: rows, b: input, ldb: vw, depth: inChannels,
+                         store: store)
+}
+
 /// Output rows `rows` of batch item `n` (`rowTransposedConv`), in register blocks of `shape`.
 private func transposedRows<Shape: RegisterBlockShape>(
     _ shape: Shape.Type, _ g: ConvGeometry, _ n: Int, _ rows: Range<Int>, input: UnsafePointer<Float>,
@@ -121,26 +155,10 @@ private func transposedRows<Shape: RegisterBlockShape>(
                 // bias and stores the block's rows into the output.
                 for (index, tap) in reach.enumerated() {
                     let last = index == reach.count - 1
-                    registerBlockProduct(shape, a: byTap + (tap.tap * cout + first) * cin, lda: cin, rows: count,
-                                         b: tap.row + block * cin * vw, ldb: vw, depth: cin) { i, c0, c1, c2, c3 in
-                        var v0 = c0, v1 = c1, v2 = c2, v3 = c3
-                        let sums = UnsafeRawPointer(partial + i * vw), stride = MemoryLayout<FloatVector>.stride
-                        if index > 0 {
-                            v0 += sums.loadUnaligned(as: FloatVector.self)
-                            v1 += sums.loadUnaligned(fromByteOffset: stride, as: FloatVector.self)
-                            v2 += sums.loadUnaligned(fromByteOffset: 2 * stride, as: FloatVector.self)
-                            if Shape.vectors > 3 {
-                                v3 += sums.loadUnaligned(fromByteOffset: 3 * stride, as: FloatVector.self)
-                            }
-                        }
-                        if last {
-                            let shift = FloatVector(repeating: bias?[first + i] ?? 0)
-                            storePrefix(v0 + shift, v1 + shift, v2 + shift, v3 + shift,
-                                        to: out + (first + i) * g.outHeight * width + block * vw, count: columns)
-                        } else {
-                            storePrefix(v0, v1, v2, v3, to: partial + i * vw, count: vw)
-                        }
-                    }
+                    tapBlock(shape, weights: byTap + (tap.tap * cout + first) * cin, inChannels: cin, rows: count,
+                             input: tap.row + block * cin * vw, partial: partial, adding: index > 0,
+                             into: last ? out + first * g.outHeight * width + block * vw : nil,
+                             outputRow: g.outHeight * width, bias: bias.map { $0 + first }, columns: columns)
                 }
                 if reach.isEmpty {
                     for i in 0..<count {
