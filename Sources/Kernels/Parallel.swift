@@ -23,18 +23,21 @@ public func parallelRanges(_ count: Int, minimumPerThread: Int = 1, _ body: (Ran
     parallelTasks(pieces) { _, piece in body(count * piece / pieces ..< count * (piece + 1) / pieces) }
 }
 
-/// Runs `body(worker, task)` for every task in `0 ..< count` on up to `kernelThreadCount` threads, each taking
-/// the next task from a shared counter as soon as it finishes one, so a core that starts late or runs slow
-/// does fewer tasks instead of holding up the others. Returns when all are done. Every task one thread runs
-/// gets the same `worker` (below `kernelThreadCount`), so each thread can work in its own slice of a scratch
-/// buffer sized for `kernelThreadCount`. Which tasks share a worker varies from run to run: `body` must only
-/// write memory its task or its worker's scratch owns, and results must not depend on that grouping.
+/// Runs `body(worker, task)` for every task in `0 ..< count` on up to `kernelThreadCount` threads (the caller's
+/// and `KernelWorkers`'), each taking the next task from a shared counter as soon as it finishes one, so a core
+/// that starts late or runs slow does fewer tasks instead of holding up the others. Returns when all are done.
+/// Every task one thread runs gets the same `worker` (below `kernelThreadCount`), so each thread can work in its
+/// own slice of a scratch buffer sized for `kernelThreadCount`. Which tasks share a worker varies from run to
+/// run: `body` must only write memory its task or its worker's scratch owns, and results must not depend on that
+/// grouping.
 public func parallelTasks(_ count: Int, _ body: (_ worker: Int, _ task: Int) -> Void) {
     let workers = min(kernelThreadCount, count)
     if workers <= 1 {
         for task in 0..<count { body(0, task) }
         return
     }
+    if KernelWorkers.shared.run(count, body) { return }
+    // Another call is in progress (a nested call, or another thread's): through Dispatch's threads.
     let counter = TaskCounter()
     withoutActuallyEscaping(body) { body in
         let work = UncheckedSendable(body)

@@ -1,3 +1,4 @@
+import Dispatch
 import Kernels
 import Synchronization
 import XCTest
@@ -37,6 +38,29 @@ final class ParallelTests: XCTestCase {
                 XCTAssertEqual(r.runs.indices.filter { r.runs[$0] != 1 }, [], "count \(count)")
             }
         }
+    }
+
+    /// A call from inside a task, and calls from several threads at once, find the worker threads busy and
+    /// still run every task exactly once.
+    func testNestedAndConcurrentCallsRunEveryTaskOnce() {
+        let outer = 8, inner = 5
+        let runs = Mutex([Int](repeating: 0, count: outer * inner))
+        parallelTasks(outer) { _, o in
+            parallelTasks(inner) { _, i in runs.withLock { $0[o * inner + i] += 1 } }
+        }
+        XCTAssertEqual(runs.withLock { $0 }, [Int](repeating: 1, count: outer * inner))
+
+        let callers = 4, tasks = 300
+        let counts = Mutex([Int](repeating: 0, count: callers * tasks))
+        DispatchQueue.concurrentPerform(iterations: callers) { caller in
+            for _ in 0..<20 {
+                parallelTasks(tasks) { worker, task in
+                    XCTAssertLessThan(worker, kernelThreadCount)
+                    counts.withLock { $0[caller * tasks + task] += 1 }
+                }
+            }
+        }
+        XCTAssertEqual(counts.withLock { $0 }, [Int](repeating: 20, count: callers * tasks))
     }
 
     func testRangesCoverEveryIndexOnceAndRespectTheMinimum() {
