@@ -154,6 +154,18 @@ func storeBlockRow(_ v0: FloatVector, _ v1: FloatVector, _ v2: FloatVector, _ v3
     row.storeBytes(of: v3, toByteOffset: 3 * stride, as: FloatVector.self)
 }
 
+/// Loads the first `count ≤ broadcastWidth` floats at `p` as four consecutive vectors, zeros beyond (`storePrefix`'s
+/// inverse); reads no float at or past `p + count`.
+@inline(__always)
+func loadPrefix(_ p: UnsafePointer<Float>, count: Int) -> (FloatVector, FloatVector, FloatVector, FloatVector) {
+    let vw = vectorWidth
+    @inline(__always) func get(_ part: Int) -> FloatVector {
+        let lanes = min(vw, count - part * vw)
+        return lanes > 0 ? VectorLanes(count: lanes).load(p + part * vw) : FloatVector()
+    }
+    return (get(0), get(1), get(2), get(3))
+}
+
 /// Stores the first `count ≤ broadcastWidth` floats of four consecutive vectors at `p` (a register block's row).
 @inline(__always)
 func storePrefix(_ v0: FloatVector, _ v1: FloatVector, _ v2: FloatVector, _ v3: FloatVector,

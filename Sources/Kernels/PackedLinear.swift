@@ -68,10 +68,8 @@ public func packedLinear(a: UnsafePointer<Float>, packedW: UnsafePointer<Float>,
                     }
                     @inline(__always) func storeColumns(_ i: Int, _ c0: FloatVector, _ c1: FloatVector,
                                                         _ c2: FloatVector, _ c3: FloatVector) {
-                        let from = addend + i * addendStride
-                        storePrefix(c0 + load(from, part: 0, columns), c1 + load(from, part: 1, columns),
-                                    c2 + load(from, part: 2, columns), c3 + load(from, part: 3, columns),
-                                    to: rowsOut + i * n, count: columns)
+                        let (a0, a1, a2, a3) = loadPrefix(addend + i * addendStride, count: columns)
+                        storePrefix(c0 + a0, c1 + a1, c2 + a2, c3 + a3, to: rowsOut + i * n, count: columns)
                     }
                     if columns == width {
                         broadcastProductBlock(a: rowsA, lda: k, rows: count, b: weights, ldb: width, depth: depthCount,
@@ -89,11 +87,4 @@ public func packedLinear(a: UnsafePointer<Float>, packedW: UnsafePointer<Float>,
             depth += depthCount
         }
     }
-}
-
-/// The `part`-th vector of a register block's row at `p` whose first `columns` floats exist (zeros beyond).
-@inline(__always)
-private func load(_ p: UnsafePointer<Float>, part: Int, _ columns: Int) -> FloatVector {
-    let lanes = min(vectorWidth, columns - part * vectorWidth)
-    return lanes > 0 ? VectorLanes(count: lanes).load(p + part * vectorWidth) : FloatVector()
 }

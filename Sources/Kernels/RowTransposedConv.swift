@@ -85,15 +85,12 @@ private func tapBlock<Shape: RegisterBlockShape>(
     partial: UnsafeMutablePointer<Float>, adding: Bool, into output: UnsafeMutablePointer<Float>?, outputRow: Int,
     bias: UnsafePointer<Float>?, columns: Int
 ) {
-    let vw = blockWidth(shape), fourVectors = Shape.vectors > 3
+    let vw = blockWidth(shape)
     @inline(__always) func store(_ i: Int, _ c0: FloatVector, _ c1: FloatVector, _ c2: FloatVector, _ c3: FloatVector) {
         var v0 = c0, v1 = c1, v2 = c2, v3 = c3
-        let sums = UnsafeRawPointer(partial + i * vw), stride = MemoryLayout<FloatVector>.stride
         if adding {
-            v0 += sums.loadUnaligned(as: FloatVector.self)
-            v1 += sums.loadUnaligned(fromByteOffset: stride, as: FloatVector.self)
-            v2 += sums.loadUnaligned(fromByteOffset: 2 * stride, as: FloatVector.self)
-            if fourVectors { v3 += sums.loadUnaligned(fromByteOffset: 3 * stride, as: FloatVector.self) }
+            let (s0, s1, s2, s3) = loadPrefix(partial + i * vw, count: vw)
+            (v0, v1, v2, v3) = (v0 + s0, v1 + s1, v2 + s2, v3 + s3)
         }
         if let output {
             let shift = FloatVector(repeating: bias?[i] ?? 0)
