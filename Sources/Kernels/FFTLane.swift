@@ -64,6 +64,55 @@ extension SIMD4: FFTLane where Scalar == Float {
     }
 }
 
+/// A `FloatVector` as FFT lanes: `vectorWidth` independent lines transformed in lockstep
+/// (`FFTStockham.transformLanes`). A wrapper, so that `FloatVector`'s own operators stay the only ones.
+struct FFTLines: FFTLane {
+    var value: FloatVector
+
+    @inline(__always)
+    init(_ value: FloatVector) { self.value = value }
+
+    @inline(__always)
+    init(broadcast value: Float) { self.value = FloatVector(repeating: value) }
+
+    @inline(__always)
+    init(loading pointer: UnsafePointer<Float>) {
+        value = UnsafeRawPointer(pointer).loadUnaligned(as: FloatVector.self)
+    }
+
+    /// Element by element: the lane-batched transforms never read backwards.
+    init(loadingReversed pointer: UnsafePointer<Float>) {
+        value = FloatVector()
+        for i in 0..<vectorWidth { value[i] = pointer[-i] }
+    }
+
+    /// Element by element: the lane-batched transforms never write backwards.
+    func storeReversed(to pointer: UnsafeMutablePointer<Float>) {
+        for i in 0..<vectorWidth { pointer[-i] = value[i] }
+    }
+
+    @inline(__always)
+    func store(to pointer: UnsafeMutablePointer<Float>, stride: Int) {
+        if stride == 1 {
+            UnsafeMutableRawPointer(pointer).storeBytes(of: value, as: FloatVector.self)
+        } else {
+            for i in 0..<vectorWidth { pointer[i * stride] = value[i] }
+        }
+    }
+
+    @inline(__always)
+    static func + (a: Self, b: Self) -> Self { Self(a.value + b.value) }
+
+    @inline(__always)
+    static func - (a: Self, b: Self) -> Self { Self(a.value - b.value) }
+
+    @inline(__always)
+    static func * (a: Self, b: Self) -> Self { Self(a.value * b.value) }
+
+    @inline(__always)
+    static prefix func - (a: Self) -> Self { Self(-a.value) }
+}
+
 /// A complex value (or a lane of them) as separate real and imaginary parts.
 struct SplitComplex<V: FFTLane> {
     var re: V

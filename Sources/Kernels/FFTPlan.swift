@@ -24,6 +24,12 @@ public final class FFTPlan: Sendable {
         }
     }
 
+    /// The Stockham passes, for lengths whose prime factors are 2, 3 and 5; nil for others.
+    var stockham: FFTStockham? {
+        if case .stockham(let plan) = algorithm { return plan }
+        return nil
+    }
+
     /// Floats of scratch `transform` uses: at most `2 · length` for 2-3-5-smooth lengths, about
     /// `16 · length` for others.
     public var scratchCount: Int {

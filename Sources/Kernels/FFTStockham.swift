@@ -66,14 +66,64 @@ struct FFTStockham: Sendable {
 
     /// Forward transform of `data` in place, using `scratch` (`length` elements) as the ping-pong buffer.
     func transform(_ data: SplitPointer, scratch: SplitPointer) {
+        forEachPass(data, scratch) { pass, twiddles, x, y in run(pass, twiddles: twiddles, from: x, to: y) }
+    }
+
+    /// `transform` of `vectorWidth` lines at once, one per lane of a `FloatVector`: element `t`'s real parts (one
+    /// per line) are the vector at `data.re + t · elementStride`, its imaginary parts the one at
+    /// `data.im + t · elementStride`. `scratch` is laid out the same way. Every butterfly is whole vectors, with no
+    /// shuffles, whatever the pass.
+    func transformLanes(_ data: SplitPointer, scratch: SplitPointer, elementStride: Int) {
+        forEachPass(data, scratch) { pass, twiddles, x, y in
+            switch pass.radix {
+            case 4: runLanes(Radix4.self, pass, twiddles, from: x, to: y, elementStride: elementStride)
+            case 2: runLanes(Radix2.self, pass, twiddles, from: x, to: y, elementStride: elementStride)
+            case 3: runLanes(Radix3.self, pass, twiddles, from: x, to: y, elementStride: elementStride)
+            default: runLanes(Radix5.self, pass, twiddles, from: x, to: y, elementStride: elementStride)
+            }
+        }
+    }
+
+    /// Calls `body(pass, twiddles, from, to)` for each pass in order, ping-ponging between `data` and `scratch`.
+    /// The last pass (m == 1) may run in place, so it always writes `data`.
+    @inline(__always)
+    private func forEachPass(_ data: SplitPointer, _ scratch: SplitPointer,
+                             _ body: (Pass, UnsafePointer<Float>, SplitPointer, SplitPointer) -> Void) {
         twiddles.withUnsafeBufferPointer { table in
             var source = data, spare = scratch
             for (index, pass) in passes.enumerated() {
-                // The last pass (m == 1) may run in place, so it always ends in `data`.
                 let destination = index == passes.count - 1 ? data : spare
-                run(pass, twiddles: table.baseAddress! + pass.offset, from: source, to: destination)
+                body(pass, table.baseAddress! + pass.offset, source, destination)
                 spare = source
                 source = destination
+            }
+        }
+    }
+
+    /// One pass of `transformLanes`: butterfly `(p, q)` reads its legs at elements `q + s·p + j·s·m` and writes
+    /// output `k`, times its twiddle (the same in every lane), at element `q + s·(radix·p + k)`.
+    @inline(__always)
+    private func runLanes<B: FFTButterfly>(_: B.Type, _ pass: Pass, _ twiddles: UnsafePointer<Float>,
+                                           from x: SplitPointer, to y: SplitPointer, elementStride: Int) {
+        let m = pass.legs, table = FFTTwiddleTable(base: twiddles, legs: m, radix: B.radix)
+        laneButterflies(B.self, pass, 0, from: x, to: y, elementStride, FFTNoTwiddles<FFTLines>())
+        for p in 1..<max(m, 1) {
+            laneButterflies(B.self, pass, p, from: x, to: y, elementStride,
+                            FFTLegTwiddles<FFTLines>(broadcasting: FFTLegTwiddles<Float>(table, at: p)))
+        }
+    }
+
+    /// The butterflies `(p, q)`, `q < stride`, of one pass of `transformLanes`.
+    @inline(__always)
+    private func laneButterflies<B: FFTButterfly, T: FFTTwiddles>(
+        _: B.Type, _ pass: Pass, _ p: Int, from x: SplitPointer, to y: SplitPointer, _ elementStride: Int,
+        _ twiddles: T
+    ) where T.Lane == FFTLines {
+        let s = pass.stride, leg = s * pass.legs * elementStride
+        let source = x + s * p * elementStride, destination = y + s * B.radix * p * elementStride
+        for q in 0..<s {
+            butterfly(B.self, from: source + q * elementStride, inputLeg: leg, twiddles: twiddles) { k, value in
+                destination.store(value, at: (q + k * s) * elementStride, laneStride: 1)
             }
         }
     }

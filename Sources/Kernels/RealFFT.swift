@@ -84,14 +84,31 @@ public final class RealFFTPlan: Sendable {
         forEachMirroredPair(m) { w, k, lanes in
             func separate<V: FFTLane>(_: V.Type) {
                 let a: SplitComplex<V> = z.load(at: k), b: SplitComplex<V> = z.loadReversed(at: m - k)
-                let half = V(broadcast: 0.5)
-                let e = SplitComplex(re: (a.re + b.re) * half, im: (a.im - b.im) * half)
-                let t = w.load(at: k) * SplitComplex(re: (a.im + b.im) * half, im: (b.re - a.re) * half)
-                z.store(e + t, at: k, laneStride: 1)
-                z.storeReversed(SplitComplex(re: e.re - t.re, im: t.im - e.im), at: m - k)
+                let (low, high) = Self.separated(a, b, twiddle: w.load(at: k))
+                z.store(low, at: k, laneStride: 1)
+                z.storeReversed(high, at: m - k)
             }
             if lanes == 4 { separate(SIMD4<Float>.self) } else { separate(Float.self) }
         }
+    }
+
+    /// `(X_k, X_{M−k})` from `a = Z_k`, `b = Z_{M−k}` and `twiddle = W^k` (`evenForward`).
+    @inline(__always)
+    private static func separated<V: FFTLane>(_ a: SplitComplex<V>, _ b: SplitComplex<V>,
+                                              twiddle: SplitComplex<V>) -> (SplitComplex<V>, SplitComplex<V>) {
+        let half = V(broadcast: 0.5)
+        let e = SplitComplex(re: (a.re + b.re) * half, im: (a.im - b.im) * half)
+        let t = twiddle * SplitComplex(re: (a.im + b.im) * half, im: (b.re - a.re) * half)
+        return (e + t, SplitComplex(re: e.re - t.re, im: t.im - e.im))
+    }
+
+    /// `(Z_k, Z_{M−k})` from `a = X_k`, `b = X_{M−k}` and `twiddle = W^k` (`evenInverse`).
+    @inline(__always)
+    private static func combined<V: FFTLane>(_ a: SplitComplex<V>, _ b: SplitComplex<V>,
+                                             twiddle: SplitComplex<V>) -> (SplitComplex<V>, SplitComplex<V>) {
+        let e = SplitComplex(re: a.re + b.re, im: a.im - b.im)
+        let o = SplitComplex(re: a.re - b.re, im: a.im + b.im) * SplitComplex(re: twiddle.re, im: -twiddle.im)
+        return (SplitComplex(re: e.re - o.im, im: e.im + o.re), SplitComplex(re: e.re + o.im, im: o.re - e.im))
     }
 
     /// The reverse of `evenForward`: `Z_k = E'_k + i O'_k` with `E'_k = X_k + conj X_{M−k}` and
@@ -106,16 +123,82 @@ public final class RealFFTPlan: Sendable {
         forEachMirroredPair(m) { w, k, lanes in
             func combine<V: FFTLane>(_: V.Type) {
                 let a: SplitComplex<V> = x.load(at: k), b: SplitComplex<V> = x.loadReversed(at: m - k)
-                let e = SplitComplex(re: a.re + b.re, im: a.im - b.im)
-                let twiddle: SplitComplex<V> = w.load(at: k)
-                let o = SplitComplex(re: a.re - b.re, im: a.im + b.im) * SplitComplex(re: twiddle.re, im: -twiddle.im)
-                z.store(SplitComplex(re: e.re - o.im, im: e.im + o.re), at: k, laneStride: 1)
-                z.storeReversed(SplitComplex(re: e.re + o.im, im: o.re - e.im), at: m - k)
+                let (low, high) = Self.combined(a, b, twiddle: w.load(at: k))
+                z.store(low, at: k, laneStride: 1)
+                z.storeReversed(high, at: m - k)
             }
             if lanes == 4 { combine(SIMD4<Float>.self) } else { combine(Float.self) }
         }
         complex.transform(real: z.re, imag: z.im, inverse: true, scratch: scratch + length)
         interleave(z, into: output, count: m)
+    }
+
+    /// True when `forwardLanes` and `inverseLanes` run: even lengths whose half has no prime factor above 5.
+    public var runsInLanes: Bool { length % 2 == 0 && complex.stockham != nil }
+
+    /// Floats of scratch `forwardLanes` and `inverseLanes` use: `length · vectorWidth`.
+    public var laneScratchCount: Int { length * vectorWidth }
+
+    /// `forward` of `vectorWidth` lines at once, one per lane of a `FloatVector`, in place (`runsInLanes` only).
+    ///
+    /// On entry sample `n` of every line is the vector at `data + n · vectorWidth`, `n < length`; on return the
+    /// real parts of bin `k` are the vector at `data + 2k · vectorWidth` and its imaginary parts the next one, for
+    /// `k ≤ length / 2`, so `data` holds `(length + 2) · vectorWidth` floats. `scratch` holds `laneScratchCount`
+    /// floats; neither overlaps the other. Each lane's results are `forward`'s for that line, to rounding.
+    public func forwardLanes(_ data: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
+        precondition(runsInLanes, "forwardLanes needs an even length whose half is 2-3-5-smooth")
+        // Even samples are the real parts and odd samples the imaginary parts of `m` complex elements as they lie.
+        let m = length / 2, vw = vectorWidth, z = SplitPointer(re: data, im: data + vw)
+        complex.stockham!.transformLanes(z, scratch: SplitPointer(re: scratch, im: scratch + vw),
+                                         elementStride: 2 * vw)
+        let z0: SplitComplex<FFTLines> = z.load(at: 0), zero = FFTLines(broadcast: 0)
+        let dc = SplitComplex<FFTLines>(re: z0.re + z0.im, im: zero)
+        let nyquist = SplitComplex<FFTLines>(re: z0.re - z0.im, im: zero)
+        z.store(dc, at: 0, laneStride: 1)
+        z.store(nyquist, at: 2 * m * vw, laneStride: 1)
+        forEachLanePair(m) { k, twiddle in
+            let a: SplitComplex<FFTLines> = z.load(at: 2 * k * vw)
+            let b: SplitComplex<FFTLines> = z.load(at: 2 * (m - k) * vw)
+            let (low, high) = Self.separated(a, b, twiddle: twiddle)
+            z.store(low, at: 2 * k * vw, laneStride: 1)
+            z.store(high, at: 2 * (m - k) * vw, laneStride: 1)
+        }
+    }
+
+    /// `inverse` of `vectorWidth` spectra at once, one per lane of a `FloatVector`, in place (`runsInLanes` only):
+    /// `forwardLanes`'s layouts the other way round. On entry bin `k`'s real parts are the vector at
+    /// `data + 2k · vectorWidth` and its imaginary parts the next one, `k ≤ length / 2`; on return sample `n` of
+    /// every output is the vector at `data + n · vectorWidth`, `n < length`. `scratch` holds `laneScratchCount`
+    /// floats; neither overlaps the other. Each lane's results are `inverse`'s for that spectrum, to rounding.
+    public func inverseLanes(_ data: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
+        precondition(runsInLanes, "inverseLanes needs an even length whose half is 2-3-5-smooth")
+        let m = length / 2, vw = vectorWidth, x = SplitPointer(re: data, im: data + vw)
+        let first: SplitComplex<FFTLines> = x.load(at: 0), last: SplitComplex<FFTLines> = x.load(at: 2 * m * vw)
+        let z0 = SplitComplex<FFTLines>(re: first.re + last.re, im: first.re - last.re)
+        x.store(z0, at: 0, laneStride: 1)
+        forEachLanePair(m) { k, twiddle in
+            let a: SplitComplex<FFTLines> = x.load(at: 2 * k * vw)
+            let b: SplitComplex<FFTLines> = x.load(at: 2 * (m - k) * vw)
+            let (low, high) = Self.combined(a, b, twiddle: twiddle)
+            x.store(low, at: 2 * k * vw, laneStride: 1)
+            x.store(high, at: 2 * (m - k) * vw, laneStride: 1)
+        }
+        // The unscaled inverse is the forward transform with real and imaginary parts swapped in and out; its
+        // elements' real parts are the even samples and its imaginary parts the odd ones, in place.
+        complex.stockham!.transformLanes(SplitPointer(re: data + vw, im: data),
+                                         scratch: SplitPointer(re: scratch + vw, im: scratch), elementStride: 2 * vw)
+    }
+
+    /// Calls `body(k, W^k)` for `k` in `1 ... m / 2`, the twiddle the same in every lane. When `k == m − k` both
+    /// of the pair's stores write the same element, the same value.
+    @inline(__always)
+    private func forEachLanePair(_ m: Int, _ body: (Int, SplitComplex<FFTLines>) -> Void) {
+        twiddles.withUnsafeBufferPointer { table in
+            let count = table.count / 2
+            for k in stride(from: 1, through: m / 2, by: 1) {
+                body(k, SplitComplex(re: FFTLines(broadcast: table[k]), im: FFTLines(broadcast: table[count + k])))
+            }
+        }
     }
 
     /// Calls `body(twiddles, k, lanes)` for `k` in `1 ... m / 2`: for `lanes == 4`, bins `k ..< k + 4` and their

@@ -39,61 +39,86 @@ public struct SpectralBasis: Sendable {
         analysisFactors = trig == .cosine ? rowScale : rowScale.map { -$0 }
     }
 
-    /// Scratch floats either kernel needs: per core, one frame, the half spectra (real, imag) of one group of
-    /// `vectorWidth` frames and their gathered coefficients, and the FFT's own.
+    /// Scratch floats either kernel needs: per core, what `perThreadScratchCount` says.
     public var scratchCount: Int { kernelThreadCount * perThreadScratchCount }
 
-    /// Scratch floats one thread of either kernel uses.
-    var perThreadScratchCount: Int { length + 3 * vectorWidth * (length / 2 + 1) + plan.scratchCount }
+    /// Scratch floats one thread of either kernel uses: for FFTs in lanes (`RealFFTPlan.runsInLanes`), one group of
+    /// `vectorWidth` frames as lanes (`length + 2` vectors) and the FFT's scratch, which also holds the group's
+    /// frames one after another (`frameStride` apart); otherwise one frame, the half spectra (real, imag) of one group of frames and
+    /// their gathered coefficients (`vectorWidth · (length / 2 + 1)` floats each), and the FFT's scratch.
+    var perThreadScratchCount: Int {
+        plan.runsInLanes ? (length + 2) * vectorWidth + max(plan.laneScratchCount, vectorWidth * frameStride)
+            : length + 3 * vectorWidth * (length / 2 + 1) + plan.scratchCount
+    }
 
-    /// Runs `body` for each batch item in `0 ..< batch`, the items split over the cores, each call given the
-    /// frame (`length` floats), half spectra (real, imag) and gathered coefficients (`vectorWidth · (length / 2 +
-    /// 1)` floats each) and FFT scratch of the thread it runs on, carved from `scratch`.
+    /// Floats from one frame to the next where a group's frames lie one after another (FFTs in lanes): one
+    /// vector more than a frame, so that the rows of a transposed square fall in different cache sets.
+    var frameStride: Int { length + vectorWidth }
+
+    /// Runs `body(item, scratch)` for each batch item in `0 ..< batch`, the items split over the cores, each call
+    /// given the `perThreadScratchCount` floats of the thread it runs on, carved from `scratch`.
     func forEachItem(_ batch: Int, scratch: UnsafeMutablePointer<Float>,
-                     _ body: (_ item: Int, _ frame: UnsafeMutablePointer<Float>, _ real: UnsafeMutablePointer<Float>,
-                              _ imag: UnsafeMutablePointer<Float>, _ gathered: UnsafeMutablePointer<Float>,
-                              _ fftScratch: UnsafeMutablePointer<Float>) -> Void) {
-        let perThread = perThreadScratchCount, n = length, spectra = vectorWidth * (n / 2 + 1)
-        let base = UncheckedSendable(scratch)
-        parallelTasks(batch) { worker, item in
-            let frame = base.value + worker * perThread, real = frame + n, imag = real + spectra
-            let gathered = imag + spectra
-            body(item, frame, real, imag, gathered, gathered + spectra)
-        }
+                     _ body: (_ item: Int, _ scratch: UnsafeMutablePointer<Float>) -> Void) {
+        let perThread = perThreadScratchCount, base = UncheckedSendable(scratch)
+        parallelTasks(batch) { worker, item in body(item, base.value + worker * perThread) }
     }
 }
 
 /// `Conv1d(x, W, stride, padding)` for a spectral basis `W` with one input channel: for each batch item and
 /// output frame `f`, `out[b][k][f] = Σ_n W[k][n] · x[b][f · stride − padLeft + n]` (zeros outside `x`). Frames go
-/// through the FFT `vectorWidth` at a time, and their bins are transposed in squares (`transposeMatrix`) into the
-/// bin-major output.
+/// through the FFT `vectorWidth` at a time: as the lanes of one batched FFT where the plan runs in lanes
+/// (`RealFFTPlan.forwardLanes`; its bins come out bin-major, as the output is), else one by one, their bins
+/// transposed in squares (`transposeMatrix`) into the bin-major output.
 ///
 /// `x` is `[batch, inLength]`, `out` is `[batch, bins, frames]`, dense; `scratch` holds
 /// `basis.scratchCount` floats. No argument may alias another. Batch items are spread over the cores.
 public func spectralAnalysis(_ basis: SpectralBasis, x: UnsafePointer<Float>, batch: Int, inLength: Int,
                              stride: Int, padLeft: Int, frames: Int, out: UnsafeMutablePointer<Float>,
                              scratch: UnsafeMutablePointer<Float>) {
-    let n = basis.length, bins = basis.bins, half = n / 2 + 1
+    let n = basis.length, bins = basis.bins, half = n / 2 + 1, vw = vectorWidth
     let input = UncheckedSendable(x), output = UncheckedSendable(out)
-    basis.forEachItem(batch, scratch: scratch) { b, frame, real, imag, gathered, fftScratch in
-        let signal = input.value + b * inLength
+    basis.forEachItem(batch, scratch: scratch) { b, scratch in
+        let signal = input.value + b * inLength, spectra = output.value + b * bins * frames
+        /// Writes frame `f` times the window to `frame` (`n` floats, zeros where it reaches outside `x`).
+        func windowed(_ f: Int, into frame: UnsafeMutablePointer<Float>) {
+            let start = f * stride - padLeft, from = max(0, -start), to = max(from, min(n, inLength - start))
+            frame.update(repeating: 0, count: from)
+            multiply(signal + start + from, basis.window, offset: from, into: frame + from, count: to - from,
+                     adding: false)
+            (frame + to).update(repeating: 0, count: n - to)
+        }
         var firstFrame = 0
         while firstFrame < frames {
-            let count = min(vectorWidth, frames - firstFrame)
-            for f in 0..<count {
-                let start = (firstFrame + f) * stride - padLeft, from = max(0, -start)
-                let to = max(from, min(n, inLength - start))
-                frame.update(repeating: 0, count: from)
-                multiply(signal + start + from, basis.window, offset: from, into: frame + from, count: to - from,
-                         adding: false)
-                (frame + to).update(repeating: 0, count: n - to)
-                basis.plan.forward(frame, real: real + f * half, imag: imag + f * half, scratch: fftScratch)
-                let parts = basis.trig == .cosine ? real : imag
-                multiply(parts + f * half, basis.analysisFactors, into: gathered + f * half, count: bins, adding: false)
+            let count = min(vw, frames - firstFrame)
+            if basis.plan.runsInLanes {
+                // The group's frames one after another in the FFT's scratch (zeros for missing ones), then as lanes.
+                let lines = scratch, rows = scratch + (n + 2) * vw, rowStride = basis.frameStride
+                for f in 0..<vw {
+                    if f < count { windowed(firstFrame + f, into: rows + f * rowStride) } else {
+                        (rows + f * rowStride).update(repeating: 0, count: n)
+                    }
+                }
+                transposeMatrix(rows, rowStride: rowStride, rows: vw, columns: n, into: lines, rowStride: vw)
+                basis.plan.forwardLanes(lines, scratch: rows)
+                let parts = lines + (basis.trig == .cosine ? 0 : vw), lanes = VectorLanes(count: count)
+                for k in 0..<bins {
+                    let value = FloatVector(repeating: basis.analysisFactors[k]) * lanes.load(parts + 2 * k * vw)
+                    lanes.store(value, to: spectra + k * frames + firstFrame)
+                }
+            } else {
+                let frame = scratch, real = frame + n, imag = real + vw * half, gathered = imag + vw * half
+                for f in 0..<count {
+                    windowed(firstFrame + f, into: frame)
+                    basis.plan.forward(frame, real: real + f * half, imag: imag + f * half,
+                                       scratch: gathered + vw * half)
+                    let parts = basis.trig == .cosine ? real : imag
+                    multiply(parts + f * half, basis.analysisFactors, into: gathered + f * half, count: bins,
+                             adding: false)
+                }
+                // Frame-major rows back to the bin-major output.
+                transposeMatrix(gathered, rowStride: half, rows: count, columns: bins, into: spectra + firstFrame,
+                                rowStride: frames)
             }
-            // Frame-major rows back to the bin-major output.
-            transposeMatrix(gathered, rowStride: half, rows: count, columns: bins,
-                            into: output.value + b * bins * frames + firstFrame, rowStride: frames)
             firstFrame += count
         }
     }
@@ -102,9 +127,10 @@ public func spectralAnalysis(_ basis: SpectralBasis, x: UnsafePointer<Float>, ba
 /// The sum of `ConvTranspose1d(z[i], W[i], stride, padding)` over spectral bases `W[i]` that share one window,
 /// each with one output channel: every input frame `f` adds `Σ_i Σ_k z[i][b][k][f] · W[i][k][n]` at output position
 /// `f · stride − padLeft + n` (positions outside the output are dropped). The bases' coefficients are gathered
-/// into one half spectrum per frame, so the whole sum costs one inverse FFT a frame. Frames are gathered
-/// `vectorWidth` at a time, their bins transposed in squares (`transposeMatrix`) from the bin-major inputs. `out`
-/// is overwritten.
+/// into one half spectrum per frame, so the whole sum costs one inverse FFT a frame. Frames go `vectorWidth` at a
+/// time: as the lanes of one batched FFT where the plan runs in lanes (`RealFFTPlan.inverseLanes`, which takes
+/// the bin-major inputs as they lie), the group's samples then transposed in squares (`transposeMatrix`) into
+/// frames; else their bins transposed from the bin-major inputs and one FFT a frame. `out` is overwritten.
 ///
 /// Each `z[i]` is `[batch, bases[i].bins, frames]`, dense, or with its batch items `itemStride` floats apart when
 /// given (spectra stacked in one tensor); `out` is `[batch, outLength]`, dense; `scratch` holds
@@ -114,37 +140,72 @@ public func spectralSynthesis(_ bases: [SpectralBasis], z: [UnsafePointer<Float>
                               stride: Int, padLeft: Int, outLength: Int, out: UnsafeMutablePointer<Float>,
                               scratch: UnsafeMutablePointer<Float>) {
     precondition(!bases.isEmpty && bases.count == z.count, "one input per basis")
-    let first = bases[0], n = first.length, half = n / 2 + 1
+    let first = bases[0], n = first.length, half = n / 2 + 1, vw = vectorWidth
     precondition(bases.allSatisfy { $0.window == first.window }, "bases with different windows")
     let inputs = UncheckedSendable(z), output = UncheckedSendable(out)
-    first.forEachItem(batch, scratch: scratch) { b, frame, real, imag, gathered, fftScratch in
+    first.forEachItem(batch, scratch: scratch) { b, scratch in
         let signal = output.value + b * outLength
         signal.update(repeating: 0, count: outLength)
+        /// Adds `frame` (`n` samples) times the window into the output at frame `f`'s place.
+        func overlapAdd(_ frame: UnsafePointer<Float>, _ f: Int) {
+            let start = f * stride - padLeft, from = max(0, -start)
+            multiply(frame + from, first.window, offset: from, into: signal + start + from,
+                     count: max(0, min(n, outLength - start) - from), adding: true)
+        }
         var firstFrame = 0
         while firstFrame < frames {
-            let count = min(vectorWidth, frames - firstFrame)
-            // The first basis of each part (real, imaginary) writes its products, later ones add theirs.
-            var written = (real: false, imag: false)
-            for (basis, z) in zip(bases, inputs.value) {
-                // The group's frames of the bin-major input as rows of bins.
-                transposeMatrix(z + b * (itemStride ?? basis.bins * frames) + firstFrame, rowStride: frames,
-                                rows: basis.bins, columns: count, into: gathered, rowStride: half)
-                let cosine = basis.trig == .cosine, target = cosine ? real : imag
-                let adding = cosine ? written.real : written.imag
-                for f in 0..<count {
-                    let row = target + f * half
-                    multiply(gathered + f * half, basis.synthesisFactors, into: row, count: basis.bins, adding: adding)
-                    if !adding { (row + basis.bins).update(repeating: 0, count: half - basis.bins) }
+            let count = min(vw, frames - firstFrame)
+            if first.plan.runsInLanes {
+                // Bin k's real parts (one frame per lane) at lines + 2k · vw, its imaginary parts after them.
+                let lines = scratch, fftScratch = scratch + (n + 2) * vw
+                let lanes = VectorLanes(count: count), whole = VectorLanes(count: vw)
+                // The first basis of each part (real, imaginary) writes its products, later ones add theirs.
+                var written = (real: false, imag: false)
+                for (basis, z) in zip(bases, inputs.value) {
+                    let cosine = basis.trig == .cosine, adding = cosine ? written.real : written.imag
+                    let parts = lines + (cosine ? 0 : vw)
+                    let source = z + b * (itemStride ?? basis.bins * frames) + firstFrame
+                    for k in 0..<half {
+                        let row = parts + 2 * k * vw
+                        let value = k < basis.bins
+                            ? FloatVector(repeating: basis.synthesisFactors[k]) * lanes.load(source + k * frames)
+                            : FloatVector()
+                        whole.store(adding ? value + whole.load(row) : value, to: row)
+                    }
+                    if cosine { written.real = true } else { written.imag = true }
                 }
-                if cosine { written.real = true } else { written.imag = true }
-            }
-            if !written.real { real.update(repeating: 0, count: count * half) }
-            if !written.imag { imag.update(repeating: 0, count: count * half) }
-            for f in 0..<count {
-                first.plan.inverse(real: real + f * half, imag: imag + f * half, output: frame, scratch: fftScratch)
-                let start = (firstFrame + f) * stride - padLeft, from = max(0, -start)
-                multiply(frame + from, first.window, offset: from, into: signal + start + from,
-                         count: max(0, min(n, outLength - start) - from), adding: true)
+                for (part, done) in [(0, written.real), (vw, written.imag)] where !done {
+                    for k in 0..<half { (lines + part + 2 * k * vw).update(repeating: 0, count: vw) }
+                }
+                first.plan.inverseLanes(lines, scratch: fftScratch)
+                let rowStride = first.frameStride
+                transposeMatrix(lines, rowStride: vw, rows: n, columns: count, into: fftScratch, rowStride: rowStride)
+                for f in 0..<count { overlapAdd(fftScratch + f * rowStride, firstFrame + f) }
+            } else {
+                let frame = scratch, real = frame + n, imag = real + vw * half, gathered = imag + vw * half
+                // The first basis of each part (real, imaginary) writes its products, later ones add theirs.
+                var written = (real: false, imag: false)
+                for (basis, z) in zip(bases, inputs.value) {
+                    // The group's frames of the bin-major input as rows of bins.
+                    transposeMatrix(z + b * (itemStride ?? basis.bins * frames) + firstFrame, rowStride: frames,
+                                    rows: basis.bins, columns: count, into: gathered, rowStride: half)
+                    let cosine = basis.trig == .cosine, target = cosine ? real : imag
+                    let adding = cosine ? written.real : written.imag
+                    for f in 0..<count {
+                        let row = target + f * half
+                        multiply(gathered + f * half, basis.synthesisFactors, into: row, count: basis.bins,
+                                 adding: adding)
+                        if !adding { (row + basis.bins).update(repeating: 0, count: half - basis.bins) }
+                    }
+                    if cosine { written.real = true } else { written.imag = true }
+                }
+                if !written.real { real.update(repeating: 0, count: count * half) }
+                if !written.imag { imag.update(repeating: 0, count: count * half) }
+                for f in 0..<count {
+                    first.plan.inverse(real: real + f * half, imag: imag + f * half, output: frame,
+                                       scratch: gathered + vw * half)
+                    overlapAdd(frame, firstFrame + f)
+                }
             }
             firstFrame += count
         }

@@ -94,6 +94,51 @@ final class FFTRealPlanTests: XCTestCase {
         }
     }
 
+    /// `forwardLanes` / `inverseLanes`: every lane against `forward` / `inverse` of its line alone, for even lengths
+    /// whose half runs radix-4, 2, 3 and 5 passes (or none); the lengths they do not take say so.
+    func testLanesMatchOneLineAtATime() {
+        var rng = SplitMix64(seed: 14)
+        XCTAssertFalse(RealFFTPlan(length: 97).runsInLanes)
+        XCTAssertFalse(RealFFTPlan(length: 98).runsInLanes)  // half 49 = 7 · 7: Bluestein
+        let vw = vectorWidth
+        for n in [2, 4, 6, 8, 10, 12, 60, 1000, 4096] {
+            let plan = RealFFTPlan(length: n), bins = plan.binCount
+            XCTAssertTrue(plan.runsInLanes, "n = \(n)")
+            var data = [Float](repeating: .nan, count: (n + 2) * vw)
+            var scratch = [Float](repeating: .nan, count: plan.laneScratchCount)
+
+            let lines = (0..<vw).map { _ in rng.floats(n) }
+            for (l, line) in lines.enumerated() { for (t, x) in line.enumerated() { data[t * vw + l] = x } }
+            plan.forwardLanes(&data, scratch: &scratch)
+            for (l, line) in lines.enumerated() {
+                let (re, im) = forward(plan, line)
+                let bound = 1e-6 * Double((re + im).map(abs).max()!)
+                for k in 0..<bins {
+                    XCTAssertEqual(Double(data[2 * k * vw + l]), Double(re[k]), accuracy: bound,
+                                   "n \(n) lane \(l) re \(k)")
+                    XCTAssertEqual(Double(data[(2 * k + 1) * vw + l]), Double(im[k]), accuracy: bound,
+                                   "n \(n) lane \(l) im \(k)")
+                }
+            }
+
+            let spectra = (0..<vw).map { _ in (re: rng.floats(bins), im: rng.floats(bins)) }
+            for (l, spectrum) in spectra.enumerated() {
+                for k in 0..<bins {
+                    (data[2 * k * vw + l], data[(2 * k + 1) * vw + l]) = (spectrum.re[k], spectrum.im[k])
+                }
+            }
+            plan.inverseLanes(&data, scratch: &scratch)
+            for (l, spectrum) in spectra.enumerated() {
+                let expected = inverse(plan, spectrum.re, spectrum.im)
+                let bound = 1e-6 * Double(expected.map(abs).max()!)
+                for t in 0..<n {
+                    XCTAssertEqual(Double(data[t * vw + l]), Double(expected[t]), accuracy: bound,
+                                   "n \(n) lane \(l) t \(t)")
+                }
+            }
+        }
+    }
+
     private func forward(_ plan: RealFFTPlan, _ x: [Float], scratch: UnsafeMutablePointer<Float>? = nil)
         -> (re: [Float], im: [Float]) {
         var re = [Float](repeating: .nan, count: plan.binCount), im = re
