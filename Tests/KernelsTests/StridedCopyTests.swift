@@ -56,6 +56,18 @@ final class StridedCopyTests: XCTestCase {
               sourceCount: 529_100, destinationCount: 529_103, elementSizes: [4])
     }
 
+    /// Permutations whose innermost runs are contiguous on both sides loop in whichever order strides over fewer
+    /// places: here the source's ([200, 8, 170] read as [8, 200, 170]), small and above `parallelCopyMinimum`,
+    /// and the destination's for the inverse permutation.
+    func testRunPermutationsInEitherOrder() {
+        check(StridedLayout(shape: [3, 20, 7], strides: [7, 21, 1]), StridedLayout(contiguous: [3, 20, 7]),
+              sourceCount: 420, destinationCount: 420)
+        check(StridedLayout(shape: [8, 200, 170], strides: [170, 1_360, 1]), StridedLayout(contiguous: [8, 200, 170]),
+              sourceCount: 272_000, destinationCount: 272_000, elementSizes: [4, 3])
+        check(StridedLayout(shape: [200, 8, 170], strides: [170, 34_000, 1]), StridedLayout(contiguous: [200, 8, 170]),
+              sourceCount: 272_000, destinationCount: 272_000, elementSizes: [4])
+    }
+
     func testBroadcastSource() {
         check(StridedLayout(shape: [3, 1, 4, 2], strides: [0, 99, 1, 0], offset: 1),
               StridedLayout(contiguous: [3, 1, 4, 2]), sourceCount: 5, destinationCount: 24)
