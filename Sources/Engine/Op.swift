@@ -62,6 +62,8 @@ public enum Op: Sendable {
     case tokenAttention(batch: Int, heads: Int, queries: Int, keys: Int, depth: Int, valueDepth: Int, scale: Float)
     /// Exact GELU, `(x · (erf(x / √2) + 1)) · 0.5`, made by `fuseGELU`. Input: x.
     case gelu
+    /// `gelu(x) + r` for operands of one shape, made by `fuseGELUResiduals`. Inputs: x, r.
+    case geluPlusResidual
     /// `a · sigmoid(b)` for the two halves of a `[outer, 2·half, inner]` input, made by `fuseGLU`. Input: x.
     case glu(outer: Int, half: Int, inner: Int)
     /// Group normalisation with per-channel γ and β, made by `fuseGroupNorm`, then `activation` in the same pass
@@ -139,6 +141,7 @@ public enum Op: Sendable {
         case .scaledAdd: "ScaledAdd"
         case .attention, .tokenAttention: "Attention"
         case .gelu: "GELU"
+        case .geluPlusResidual: "GELU+Add"
         case .glu: "GLU"
         case .projectedGLU: "Conv+GLU"
         case .channelsLastGroupNorm: "GroupNorm"

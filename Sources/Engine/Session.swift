@@ -83,6 +83,7 @@ public final class Session: @unchecked Sendable {
         fuseLinear(&graph)
         packLinearWeights(&graph)
         fuseLinearGELU(&graph)
+        fuseGELUResiduals(&graph)
         fuseScaledAdd(&graph)
         fuseGroupNormResiduals(&graph)
         fuseProjectedGroupNorm(&graph)

@@ -10,6 +10,19 @@ public func gelu(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, co
     }
 }
 
+/// `y[i] = gelu(x[i]) + r[i]` for `i < count`, spread over the cores: a residual sum after a GELU in the same pass
+/// over memory. `y` may alias `x` or `r`.
+public func gelu(_ x: UnsafePointer<Float>, plus r: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
+                 count: Int) {
+    let input = UncheckedSendable(x), residual = UncheckedSendable(r), output = UncheckedSendable(y)
+    // A local function, always inlined (as a closure it was left a call per vector).
+    @inline(__always) func geluPlus(_ v: FloatVector, _ w: FloatVector) -> FloatVector { geluVector(v) + w }
+    parallelRanges(count, minimumPerThread: 1 << 15) { range in
+        let start = range.lowerBound
+        mapVectors(input.value + start, residual.value + start, output.value + start, count: range.count, geluPlus)
+    }
+}
+
 /// `gelu`'s formula on a vector of floats (`@_transparent`: see `vectorExp`).
 @_transparent
 public func geluVector(_ v: FloatVector) -> FloatVector { (v * 0.5) * vectorOnePlusErf(v * 0.707_106_77) }

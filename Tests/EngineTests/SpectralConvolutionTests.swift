@@ -82,6 +82,9 @@ final class SpectralConvolutionTests: XCTestCase {
             XCTAssertNil(session.statistics.plannedOps["Conv.Winograd"], fixture)
             // Each encoder's pointwise rewrite and the GLU after it are one node (four frequency, four time).
             XCTAssertEqual(session.statistics.plannedOps["Conv+GLU"], 8, fixture)
+            // Each decoder but the last ends in a GELU that the next decoder's skip sum takes as it is written
+            // (three frequency, three time).
+            XCTAssertEqual(session.statistics.plannedOps["GELU+Add"], 6, fixture)
         }
     }
 }

@@ -38,6 +38,19 @@ final class FusedActivationTests: XCTestCase {
         XCTAssertEqual(Array(special[3...]), [0, 0])
     }
 
+    /// `gelu(_:plus:)` is the GELU then the sum, bit for bit: over the cores (70,001 values, a tail short of a
+    /// vector), and written over its residual operand.
+    func testGELUPlusResidualIsTheGELUThenTheSum() {
+        let x = signal(70_001, 0.731), r = signal(70_001, 0.377, scale: 0.5)
+        var gelus = [Float](repeating: 0, count: x.count), y = gelus
+        gelu(x, &gelus, count: x.count)
+        gelu(x, plus: r, &y, count: x.count)
+        XCTAssertEqual(y, zip(gelus, r).map { $0 + $1 })
+        var inPlace = r
+        inPlace.withUnsafeMutableBufferPointer { gelu(x, plus: $0.baseAddress!, $0.baseAddress!, count: x.count) }
+        XCTAssertEqual(inPlace, y)
+    }
+
     /// `projectedGLU` against the projection and GLU in float64: a batch handed out item by item, single items
     /// whose spans are handed out, a partial last register block, and depths from 1 to a span's worth of rows.
     func testProjectedGLUMatchesTheProjectionThenGLU() {

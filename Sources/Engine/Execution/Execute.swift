@@ -63,6 +63,8 @@ extension Op {
                               scratch: scratch.assumingMemoryBound(to: Float.self))
         case .gelu:
             Kernels.gelu(inputs[0].floats(), out.floats(), count: out.elementCount)
+        case .geluPlusResidual:
+            Kernels.gelu(inputs[0].floats(), plus: inputs[1].floats(), out.floats(), count: out.elementCount)
         case let .glu(outer, half, inner):
             Kernels.glu(inputs[0].floats(), out.floats(), outer: outer, half: half, inner: inner)
         case let .groupNorm(groups, epsilon, activation, plusScaledResidual):
