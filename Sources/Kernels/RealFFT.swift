@@ -156,13 +156,12 @@ public final class RealFFTPlan: Sendable {
         let nyquist = SplitComplex<FFTLines>(re: z0.re - z0.im, im: zero)
         z.store(dc, at: 0, laneStride: 1)
         z.store(nyquist, at: 2 * m * vw, laneStride: 1)
-        forEachLanePair(m) { k, twiddle in
-            let a: SplitComplex<FFTLines> = z.load(at: 2 * k * vw)
-            let b: SplitComplex<FFTLines> = z.load(at: 2 * (m - k) * vw)
-            let (low, high) = Self.separated(a, b, twiddle: twiddle)
-            z.store(low, at: 2 * k * vw, laneStride: 1)
-            z.store(high, at: 2 * (m - k) * vw, laneStride: 1)
+        // A local function, always inlined (as a closure it was left a call per pair).
+        @inline(__always) func separate(_ a: SplitComplex<FFTLines>, _ b: SplitComplex<FFTLines>,
+                                        _ twiddle: SplitComplex<FFTLines>) -> (SplitComplex<FFTLines>, SplitComplex<FFTLines>) {
+            Self.separated(a, b, twiddle: twiddle)
         }
+        transformLanePairs(z, m, separate)
     }
 
     /// `inverse` of `vectorWidth` spectra at once, one per lane of a `FloatVector`, in place (`runsInLanes` only):
@@ -176,27 +175,32 @@ public final class RealFFTPlan: Sendable {
         let first: SplitComplex<FFTLines> = x.load(at: 0), last: SplitComplex<FFTLines> = x.load(at: 2 * m * vw)
         let z0 = SplitComplex<FFTLines>(re: first.re + last.re, im: first.re - last.re)
         x.store(z0, at: 0, laneStride: 1)
-        forEachLanePair(m) { k, twiddle in
-            let a: SplitComplex<FFTLines> = x.load(at: 2 * k * vw)
-            let b: SplitComplex<FFTLines> = x.load(at: 2 * (m - k) * vw)
-            let (low, high) = Self.combined(a, b, twiddle: twiddle)
-            x.store(low, at: 2 * k * vw, laneStride: 1)
-            x.store(high, at: 2 * (m - k) * vw, laneStride: 1)
+        @inline(__always) func combine(_ a: SplitComplex<FFTLines>, _ b: SplitComplex<FFTLines>,
+                                       _ twiddle: SplitComplex<FFTLines>) -> (SplitComplex<FFTLines>, SplitComplex<FFTLines>) {
+            Self.combined(a, b, twiddle: twiddle)
         }
+        transformLanePairs(x, m, combine)
         // The unscaled inverse is the forward transform with real and imaginary parts swapped in and out; its
         // elements' real parts are the even samples and its imaginary parts the odd ones, in place.
         complex.stockham!.transformLanes(SplitPointer(re: data + vw, im: data),
                                          scratch: SplitPointer(re: scratch + vw, im: scratch), elementStride: 2 * vw)
     }
 
-    /// Calls `body(k, W^k)` for `k` in `1 ... m / 2`, the twiddle the same in every lane. When `k == m − k` both
-    /// of the pair's stores write the same element, the same value.
+    /// Replaces elements `k` and `m − k` of `z` (lanes, elements `2 · vectorWidth` floats apart) by
+    /// `pair(z_k, z_{m−k}, W^k)` for `k` in `1 ... m / 2`, the twiddle the same in every lane. When `k == m − k`
+    /// both of the pair's results go to the same element; `separated` and `combined` give them equal there.
     @inline(__always)
-    private func forEachLanePair(_ m: Int, _ body: (Int, SplitComplex<FFTLines>) -> Void) {
+    private func transformLanePairs(_ z: SplitPointer, _ m: Int, _ pair: (SplitComplex<FFTLines>,
+                                    SplitComplex<FFTLines>, SplitComplex<FFTLines>)
+                                    -> (SplitComplex<FFTLines>, SplitComplex<FFTLines>)) {
+        let step = 2 * vectorWidth
         twiddles.withUnsafeBufferPointer { table in
             let count = table.count / 2
             for k in stride(from: 1, through: m / 2, by: 1) {
-                body(k, SplitComplex(re: FFTLines(broadcast: table[k]), im: FFTLines(broadcast: table[count + k])))
+                let twiddle = SplitComplex(re: FFTLines(broadcast: table[k]), im: FFTLines(broadcast: table[count + k]))
+                let (low, high) = pair(z.load(at: k * step), z.load(at: (m - k) * step), twiddle)
+                z.store(low, at: k * step, laneStride: 1)
+                z.store(high, at: (m - k) * step, laneStride: 1)
             }
         }
     }
