@@ -5,32 +5,30 @@ import Foundation
 /// Tensors of `TensorStorage.pageMappedBytes` or more get their own anonymous memory mapping rather than the C
 /// heap. Load-time passes replace weights by packed copies through temporary arrays, and glibc raises its mmap
 /// threshold each time such a temporary is freed, so later weights landed in the heap between freed temporaries,
-/// which it cannot return: 80 MB of HT-Demucs's peak memory. A mapping is returned whole when freed, and its
-/// pages are zero until written.
+/// which it cannot return: 80 MB of HT-Demucs's peak memory. A mapping (`PageMapping`, in huge pages where the
+/// system gives them) is returned whole when freed, and its pages are zero until written.
 final class TensorStorage: @unchecked Sendable {
     /// Size from which storage is mapped rather than taken from the heap.
     static let pageMappedBytes = 1 << 20
 
     let bytes: UnsafeMutableRawPointer
     let byteCount: Int
-    private let mapped: Bool
+    private let mapping: PageMapping?
 
     init(byteCount: Int) {
         self.byteCount = byteCount
-        if byteCount >= TensorStorage.pageMappedBytes,
-           let region = mmap(nil, byteCount, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
-           region != MAP_FAILED {
-            bytes = region
-            mapped = true
+        if byteCount >= TensorStorage.pageMappedBytes, let mapping = PageMapping(byteCount: byteCount) {
+            bytes = mapping.bytes
+            self.mapping = mapping
         } else {
             bytes = UnsafeMutableRawPointer.allocate(byteCount: max(byteCount, 1), alignment: 64)
             bytes.initializeMemory(as: UInt8.self, repeating: 0, count: max(byteCount, 1))
-            mapped = false
+            mapping = nil
         }
     }
 
     deinit {
-        if mapped { munmap(bytes, byteCount) } else { bytes.deallocate() }
+        if let mapping { mapping.unmap() } else { bytes.deallocate() }
     }
 }
 
