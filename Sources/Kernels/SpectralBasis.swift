@@ -44,8 +44,9 @@ public struct SpectralBasis: Sendable {
 
     /// Scratch floats one thread of either kernel uses: for FFTs in lanes (`RealFFTPlan.runsInLanes`), one group of
     /// `vectorWidth` frames as lanes (`length + 2` vectors) and the FFT's scratch, which also holds the group's
-    /// frames one after another (`frameStride` apart); otherwise one frame, the half spectra (real, imag) of one group of frames and
-    /// their gathered coefficients (`vectorWidth · (length / 2 + 1)` floats each), and the FFT's scratch.
+    /// frames one after another (`frameStride` apart); otherwise one frame, the half spectra (real, imag) of one
+    /// group of frames and their gathered coefficients (`vectorWidth · (length / 2 + 1)` floats each), and the
+    /// FFT's scratch.
     var perThreadScratchCount: Int {
         plan.runsInLanes ? (length + 2) * vectorWidth + max(plan.laneScratchCount, vectorWidth * frameStride)
             : length + 3 * vectorWidth * (length / 2 + 1) + plan.scratchCount
