@@ -21,7 +21,7 @@ final class KernelWorkers: Sendable {
         /// The call's body; cleared by the caller before it returns (the closure does not outlive the call).
         var body: ((_ worker: Int, _ task: Int) -> Void)?
         let count: Int
-        let next = Atomic<Int>(0), finished = Atomic<Int>(0)
+        let tasks = TaskCounter(), finished = Atomic<Int>(0)
         /// Workers inside the job, and whether the caller has stopped letting them in: a worker that comes late
         /// (after every task is done) leaves without touching `body`.
         let active = Atomic<Int>(0), closed = Atomic<Bool>(false)
@@ -33,9 +33,7 @@ final class KernelWorkers: Sendable {
 
         /// Runs tasks as `worker` until none are left.
         func work(as worker: Int) {
-            while true {
-                let task = next.wrappingAdd(1, ordering: .relaxed).oldValue
-                guard task < count else { return }
+            tasks.drain(count) { task in
                 body.unsafelyUnwrapped(worker, task)
                 finished.wrappingAdd(1, ordering: .releasing)
             }

@@ -41,22 +41,24 @@ public func parallelTasks(_ count: Int, _ body: (_ worker: Int, _ task: Int) -> 
     let counter = TaskCounter()
     withoutActuallyEscaping(body) { body in
         let work = UncheckedSendable(body)
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            while true {
-                let task = counter.take()
-                guard task < count else { return }
-                work.value(worker, task)
-            }
-        }
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in counter.drain(count) { work.value(worker, $0) } }
     }
 }
 
-/// The next task index of one `parallelTasks` call, shared by its threads.
-private final class TaskCounter: Sendable {
+/// The next task index of one `parallelTasks` call, shared by its threads (the caller's and `KernelWorkers`', or
+/// Dispatch's).
+final class TaskCounter: Sendable {
     private let next = Atomic<Int>(0)
 
-    /// Claims the next task index (indices past the last task mean there is nothing left).
-    func take() -> Int { next.wrappingAdd(1, ordering: .relaxed).oldValue }
+    /// Claims task indices below `count` one at a time, calling `body` with each, until none are left.
+    @inline(__always)
+    func drain(_ count: Int, _ body: (_ task: Int) -> Void) {
+        while true {
+            let task = next.wrappingAdd(1, ordering: .relaxed).oldValue
+            guard task < count else { return }
+            body(task)
+        }
+    }
 }
 
 /// Splits `0 ..< count` into `shares` contiguous ranges (fewer when `count` is smaller) and runs `body(share,
