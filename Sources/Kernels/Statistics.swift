@@ -23,10 +23,12 @@ struct SplitMean {
 /// `blockedSum`, and the mean and variance are formed in double precision.
 func meanAndInverseStd(_ x: UnsafePointer<Float>, count: Int, epsilon: Float, chunks: Int = 1) -> (SplitMean, Float) {
     guard count > 0 else { return (SplitMean(0), 1 / epsilon.squareRoot()) }
+    // Local functions rather than closures: a closure literal here stayed a call per vector in the sums.
     let pivot = x[0]
-    let shift = Double(pivot) + chunkedSum(x, count: count, chunks: chunks) { $0 - pivot } / Double(count)
-    let mean = SplitMean(shift)
-    let variance = chunkedSum(x, count: count, chunks: chunks) { let d = mean.centre($0); return d * d } / Double(count)
+    @inline(__always) func offsetFromPivot(_ v: FloatVector) -> FloatVector { v - pivot }
+    let mean = SplitMean(Double(pivot) + chunkedSum(x, count: count, chunks: chunks, offsetFromPivot) / Double(count))
+    @inline(__always) func squaredDeviation(_ v: FloatVector) -> FloatVector { let d = mean.centre(v); return d * d }
+    let variance = chunkedSum(x, count: count, chunks: chunks, squaredDeviation) / Double(count)
     return (mean, Float(1 / (variance + Double(epsilon)).squareRoot()))
 }
 
@@ -36,7 +38,7 @@ let parallelStatisticsMinimum = 1 << 16
 /// `blockedSum` over `chunks` contiguous parts of `x` on separate cores, the parts' sums added in order.
 @inline(__always)
 func chunkedSum(_ x: UnsafePointer<Float>, count: Int, chunks: Int,
-                _ term: @escaping (FloatVector) -> FloatVector) -> Double {
+                _ term: (FloatVector) -> FloatVector) -> Double {
     guard chunks > 1, count >= parallelStatisticsMinimum else { return blockedSum(x, count: count, term) }
     return withUnsafeTemporaryAllocation(of: Double.self, capacity: chunks) { sums in
         let input = UncheckedSendable(x), partials = UncheckedSendable(sums.baseAddress!)
