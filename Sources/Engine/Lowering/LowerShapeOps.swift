@@ -307,9 +307,10 @@ extension NodeContext {
                            output: (.int64, [max(0, end - start)]))
     }
 
-    /// ONNX `Cast` between the engine's types.
+    /// ONNX `Cast` between the engine's types; a cast to the type the value already has shares its bytes, as
+    /// `Identity` does.
     func lowerCast(to target: DataType) throws -> LoweredNode {
         let x = try input(0)
-        return LoweredNode(.cast(to: target), inputs: [0], output: (target, x.shape))
+        return LoweredNode(x.dataType == target ? .reshape : .cast(to: target), inputs: [0], output: (target, x.shape))
     }
 }
