@@ -64,6 +64,9 @@ public enum Op: Sendable {
     case gelu
     /// `gelu(x) + r` for operands of one shape, made by `fuseGELUResiduals`. Inputs: x, r.
     case geluPlusResidual
+    /// Float `Add`/`Sub`/`Mul`/`Div` links applied in one pass (`Kernels.elementwiseChain`), made by
+    /// `fuseElementwiseChains`. Inputs: the start value (one float per output element), then one operand per step.
+    case elementwiseChain([ElementwiseStep])
     /// `a · sigmoid(b)` for the two halves of a `[outer, 2·half, inner]` input, made by `fuseGLU`. Input: x.
     case glu(outer: Int, half: Int, inner: Int)
     /// Group normalisation with per-channel γ and β, made by `fuseGroupNorm`, then `activation` in the same pass
@@ -142,6 +145,7 @@ public enum Op: Sendable {
         case .attention, .tokenAttention: "Attention"
         case .gelu: "GELU"
         case .geluPlusResidual: "GELU+Add"
+        case .elementwiseChain(let steps): "Elementwise×\(steps.count)"
         case .glu: "GLU"
         case .projectedGLU: "Conv+GLU"
         case .channelsLastGroupNorm: "GroupNorm"

@@ -88,6 +88,7 @@ public final class Session: @unchecked Sendable {
         fuseGroupNormResiduals(&graph)
         fuseProjectedGroupNorm(&graph)
         fuseConvolutionGLU(&graph)
+        fuseElementwiseChains(&graph)
         statistics.plannedOps = graph.nodes.reduce(into: [:]) { $0[$1.op.name, default: 0] += 1 }
         return (graph, statistics)
     }

@@ -65,6 +65,9 @@ extension Op {
             Kernels.gelu(inputs[0].floats(), out.floats(), count: out.elementCount)
         case .geluPlusResidual:
             Kernels.gelu(inputs[0].floats(), plus: inputs[1].floats(), out.floats(), count: out.elementCount)
+        case .elementwiseChain(let steps):
+            Kernels.elementwiseChain(inputs[0].floats(), steps: steps, operands: inputs.dropFirst().map { UnsafePointer($0.floats()) },
+                                     out.floats(), count: out.elementCount)
         case let .glu(outer, half, inner):
             Kernels.glu(inputs[0].floats(), out.floats(), outer: outer, half: half, inner: inner)
         case let .groupNorm(groups, epsilon, activation, plusScaledResidual):
