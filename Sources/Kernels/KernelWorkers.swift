@@ -21,22 +21,24 @@ final class KernelWorkers: Sendable {
         /// The call's body; cleared by the caller before it returns (the closure does not outlive the call).
         var body: ((_ worker: Int, _ task: Int) -> Void)?
         let count: Int
-        let tasks = TaskCounter(), finished = Atomic<Int>(0)
+        let tasks: TaskCounter
+        /// Tasks done, added by each thread once it has run all it could (not per task, which would move the
+        /// line between the cores after every task).
+        let finished = Atomic<Int>(0)
         /// Workers inside the job, and whether the caller has stopped letting them in: a worker that comes late
         /// (after every task is done) leaves without touching `body`.
         let active = Atomic<Int>(0), closed = Atomic<Bool>(false)
 
-        init(count: Int, body: @escaping (_ worker: Int, _ task: Int) -> Void) {
+        init(count: Int, threads: Int, body: @escaping (_ worker: Int, _ task: Int) -> Void) {
             self.count = count
             self.body = body
+            tasks = TaskCounter(count: count, threads: threads)
         }
 
         /// Runs tasks as `worker` until none are left.
         func work(as worker: Int) {
-            tasks.drain(count) { task in
-                body.unsafelyUnwrapped(worker, task)
-                finished.wrappingAdd(1, ordering: .releasing)
-            }
+            let done = tasks.drain(as: worker) { task in body.unsafelyUnwrapped(worker, task) }
+            finished.wrappingAdd(done, ordering: .releasing)
         }
     }
 
@@ -65,7 +67,7 @@ final class KernelWorkers: Sendable {
         defer { busy.store(false, ordering: .releasing) }
         startIfNeeded()
         return withoutActuallyEscaping(body) { body in
-            let job = Job(count: count, body: body)
+            let job = Job(count: count, threads: workers.count + 1, body: body)
             current.withLock { $0 = job }
             generation.wrappingAdd(1, ordering: .sequentiallyConsistent)
             for worker in workers where worker.parked.compareExchange(

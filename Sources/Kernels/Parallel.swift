@@ -38,26 +38,66 @@ public func parallelTasks(_ count: Int, _ body: (_ worker: Int, _ task: Int) -> 
     }
     if KernelWorkers.shared.run(count, body) { return }
     // Another call is in progress (a nested call, or another thread's): through Dispatch's threads.
-    let counter = TaskCounter()
+    let counter = TaskCounter(count: count, threads: workers)
     withoutActuallyEscaping(body) { body in
         let work = UncheckedSendable(body)
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in counter.drain(count) { work.value(worker, $0) } }
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in counter.drain(as: worker) { work.value(worker, $0) } }
     }
 }
 
-/// The next task index of one `parallelTasks` call, shared by its threads (the caller's and `KernelWorkers`', or
-/// Dispatch's).
+/// The tasks of one `parallelTasks` call, shared by its threads (the caller's and `KernelWorkers`', or
+/// Dispatch's). Each thread first takes the tasks of its own contiguous block, in order (thread `w` of `n`: tasks
+/// `w · count / n ..< (w + 1) · count / n`), then takes tasks from the ends of the other blocks until none are
+/// left. So consecutive calls over the same rows hand each thread the rows it wrote before, still in its own
+/// cache (when the two virtual cores sit on different dies, a line written by the other costs 6× the latency),
+/// while a thread that starts late or runs slow still does fewer tasks.
 final class TaskCounter: Sendable {
-    private let next = Atomic<Int>(0)
+    /// One block's tasks not yet taken, `first ..< end`, packed as `first << 32 | end`, on a cache line of its own.
+    private final class Block: Sendable {
+        let remaining: Atomic<Int>
+        private let padding: (Int, Int, Int, Int, Int, Int, Int) = (0, 0, 0, 0, 0, 0, 0)
 
-    /// Claims task indices below `count` one at a time, calling `body` with each, until none are left.
-    @inline(__always)
-    func drain(_ count: Int, _ body: (_ task: Int) -> Void) {
-        while true {
-            let task = next.wrappingAdd(1, ordering: .relaxed).oldValue
-            guard task < count else { return }
-            body(task)
+        init(_ range: Range<Int>) { remaining = Atomic(range.lowerBound << 32 | range.upperBound) }
+
+        /// Takes the first task left (the owner's end) or the last (a helper's), or nil when none is.
+        @inline(__always)
+        func take(fromFront: Bool) -> Int? {
+            var packed = remaining.load(ordering: .relaxed)
+            while true {
+                let first = packed >> 32, end = packed & 0xFFFF_FFFF
+                guard first < end else { return nil }
+                let next = fromFront ? (first + 1) << 32 | end : first << 32 | (end - 1)
+                let (exchanged, original) = remaining.compareExchange(expected: packed, desired: next,
+                                                                      ordering: .relaxed)
+                if exchanged { return fromFront ? first : end - 1 }
+                packed = original
+            }
         }
+    }
+
+    private let blocks: [Block]
+
+    /// Tasks `0 ..< count` in blocks for `threads` threads; `count` must fit in 31 bits.
+    init(count: Int, threads: Int) {
+        precondition(count < 1 << 31, "too many tasks")
+        let threads = max(1, threads)
+        blocks = (0..<threads).map { Block(count * $0 / threads ..< count * ($0 + 1) / threads) }
+    }
+
+    /// Runs the tasks of thread `worker`'s block, then any left in the others, one at a time, until none are left;
+    /// returns how many it ran.
+    @inline(__always)
+    @discardableResult
+    func drain(as worker: Int, _ body: (_ task: Int) -> Void) -> Int {
+        var done = 0
+        for offset in 0..<blocks.count {
+            let block = blocks[(worker + offset) % blocks.count]
+            while let task = block.take(fromFront: offset == 0) {
+                body(task)
+                done += 1
+            }
+        }
+        return done
     }
 }
 
