@@ -25,6 +25,9 @@ public enum UnaryOperator: String, Sendable {
 public enum Op: Sendable {
     /// ONNX `Conv`, 1-D (as height 1) and 2-D. Inputs: x, weight, optional bias.
     case conv(ConvGeometry)
+    /// `.conv` reading its `[batch, C, 1, W]` input from a channel-major tensor (`[1, C, batch, W]`:
+    /// `ItemLayout.channelMajor`), made by `keepResidualBranchesChannelMajor`. Inputs: x, weight, optional bias.
+    case channelMajorConv(ConvGeometry)
     /// ONNX `ConvTranspose`, 1-D (as height 1) and 2-D. Inputs: x, weight, optional bias.
     case convTranspose(ConvGeometry)
     /// A 3×3 or 1-D three-tap `Conv` (stride 1, padding 1, one group) computed by Winograd's F(4×4, 3×3) or
@@ -77,7 +80,10 @@ public enum Op: Sendable {
     /// A pointwise convolution (1×1, bias, one group) and the `.groupNorm` that alone reads it, computed without
     /// writing the convolution's output (`projectedGroupNorm`), made by `fuseProjectedGroupNorm`. Inputs: x
     /// `[N, K, …]`, the convolution's weight `[C, K, 1, 1]` and bias, then the `.groupNorm`'s γ, β (and s, r).
-    case projectedGroupNorm(groups: Int, epsilon: Float, then: GroupNormActivation, plusScaledResidual: Bool)
+    /// With `channelMajor` (`keepResidualBranchesChannelMajor`) the output and r are `[1, C′, N, …]` tensors read
+    /// as `[N, C′, …]` (`ItemLayout.channelMajor`).
+    case projectedGroupNorm(groups: Int, epsilon: Float, then: GroupNormActivation, plusScaledResidual: Bool,
+                            channelMajor: Bool)
     /// A pointwise convolution (1×1, bias, one group) and the channel `.glu` that alone reads it, computed without
     /// writing the convolution's output (`projectedGLU`), made by `fuseConvolutionGLU`. Inputs: x `[N, K, …]`, the
     /// convolution's weight `[2C, K, 1, …]` and bias.
@@ -134,6 +140,7 @@ public enum Op: Sendable {
     public var name: String {
         switch self {
         case .conv: "Conv"
+        case .channelMajorConv: "Conv.channelMajor"
         case .convTranspose: "ConvTranspose"
         case .winogradConv(_, let gated): gated ? "Conv.Winograd+GLU" : "Conv.Winograd"
         case .spectral(_, let analysis, _): analysis ? "Spectral.STFT" : "Spectral.iSTFT"
@@ -151,7 +158,7 @@ public enum Op: Sendable {
         case .channelsLastGroupNorm: "GroupNorm"
         case let .groupNorm(_, _, activation, residual):
             "GroupNorm" + [.gelu: "+GELU", .glu: "+GLU"][activation, default: ""] + (residual ? "+ScaledAdd" : "")
-        case let .projectedGroupNorm(groups, epsilon, activation, residual):
+        case let .projectedGroupNorm(groups, epsilon, activation, residual, _):
             "Conv+" + Op.groupNorm(groups: groups, epsilon: epsilon, then: activation, plusScaledResidual: residual).name
         case .gemm: "Gemm"
         case .binary(let o): "Binary." + o.rawValue

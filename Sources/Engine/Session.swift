@@ -87,6 +87,7 @@ public final class Session: @unchecked Sendable {
         fuseScaledAdd(&graph)
         fuseGroupNormResiduals(&graph)
         fuseProjectedGroupNorm(&graph)
+        keepResidualBranchesChannelMajor(&graph)
         fuseConvolutionGLU(&graph)
         fuseElementwiseChains(&graph)
         statistics.plannedOps = graph.nodes.reduce(into: [:]) { $0[$1.op.name, default: 0] += 1 }

@@ -16,6 +16,10 @@ private func im2colTileFloats(_ g: ConvGeometry, _ schedule: ConvSchedule) -> In
     return unfoldTileFloats(rows: rows, total: g.outSpatial)
 }
 
+/// True when `conv2d` reads `g`'s input in any `ItemLayout` (a 1-D convolution with few output channels,
+/// computed directly: `thinConv1d`), not only densely.
+public func conv2dReadsAnyLayout(_ g: ConvGeometry) -> Bool { thinConvApplies(g) }
+
 /// How `conv2d` spreads a convolution over the cores.
 enum ConvSchedule: Equatable {
     /// One batch item at a time, through multithreaded gemms over big tiles: single items whose im2col has too
@@ -53,11 +57,14 @@ func convSchedule(_ g: ConvGeometry) -> ConvSchedule {
 /// `input` is `[batch, inChannels, inHeight, inWidth]`, `weight` `[outChannels, inChannels/groups, kH, kW]`,
 /// `bias` `[outChannels]` or nil, `output` `[batch, outChannels, outHeight, outWidth]`; all dense. `scratch` holds
 /// at least `conv2dScratchCount(geometry)` floats. Out-of-range taps read zero. No argument may alias another.
-public func conv2d(_ g: ConvGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-                   bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>,
+/// An input laid out otherwise than densely (`inputLayout`) is read where `conv2dReadsAnyLayout(g)`.
+public func conv2d(_ g: ConvGeometry, input: UnsafePointer<Float>, inputLayout: ItemLayout? = nil,
+                   weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>,
                    scratch: UnsafeMutablePointer<Float>) {
+    precondition(inputLayout == nil || conv2dReadsAnyLayout(g), "only thin 1-D convolutions read other layouts")
     if thinConvApplies(g) {
-        thinConv1d(g, input: input, weight: weight, bias: bias, output: output, scratch: scratch)
+        thinConv1d(g, input: input, inputLayout: inputLayout, weight: weight, bias: bias, output: output,
+                   scratch: scratch)
         return
     }
     if rowConvApplies(g) {

@@ -30,18 +30,20 @@ public func projectedGroupNormScratchCount(inChannels: Int) -> Int {
 ///
 /// `x` is `[batch, inChannels, spatial]` with `inChannels ≤ projectedGroupNormDepthLimit`, `weight` `[channels,
 /// inChannels]`, `bias` `[channels]`, `gamma` and `beta` `[channels]`, `y` `[batch, outChannels, spatial]`
-/// (`outChannels` is `channels / 2` for GLU), the residual's values shaped like `y`. `scratch` holds
-/// `projectedGroupNormScratchCount(inChannels:)` floats. `y` must not alias any input.
+/// (`outChannels` is `channels / 2` for GLU) laid out as `outputLayout` (dense when nil), the residual's values
+/// shaped and laid out like `y`. `scratch` holds `projectedGroupNormScratchCount(inChannels:)` floats. `y` must not
+/// alias any input.
 public func projectedGroupNorm(_ x: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>,
                                _ y: UnsafeMutablePointer<Float>, batch: Int, inChannels: Int, channels: Int,
                                spatial: Int, groups: Int, gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>,
                                epsilon: Float, then activation: GroupNormActivation = .identity,
-                               plus residual: ScaledResidual? = nil, scratch: UnsafeMutablePointer<Float>) {
+                               plus residual: ScaledResidual? = nil, outputLayout: ItemLayout? = nil,
+                               scratch: UnsafeMutablePointer<Float>) {
     precondition(activation != .glu || channels % 2 == 0, "GLU needs an even channel count")
     precondition(inChannels <= projectedGroupNormDepthLimit, "\(inChannels) input channels")
     guard batch > 0, spatial > 0, channels > 0 else { return }
     let writer = ProjectionWriter(x: x, weight: weight, y: y, inChannels: inChannels, channels: channels,
-                                  spatial: spatial, activation: activation, residual: residual)
+                                  spatial: spatial, activation: activation, residual: residual, layout: outputLayout)
 
     // Groups of at least as many channels as input rows sum their variances through Gram matrices
     // (`summedVariance`, `inChannels²` multiply-adds per group and item) instead of one quadratic form per channel

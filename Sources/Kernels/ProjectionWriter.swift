@@ -16,7 +16,8 @@ let projectedSpansPerTask = 2
 /// written from there while in cache.
 ///
 /// `x` is `[batch, inChannels, spatial]`, `weight` `[channels, inChannels]`, `y` `[batch, outChannels, spatial]`
-/// (`outChannels` is `channels / 2` for GLU), the residual's values shaped like `y`. `y` must not alias any input.
+/// (`outChannels` is `channels / 2` for GLU) laid out as `layout`, the residual's values shaped and laid out like
+/// `y`. `y` must not alias any input.
 struct ProjectionWriter {
     let x: UnsafePointer<Float>
     let weight: UnsafePointer<Float>
@@ -24,6 +25,21 @@ struct ProjectionWriter {
     let inChannels: Int, channels: Int, spatial: Int
     let activation: GroupNormActivation
     let residual: ScaledResidual?
+    let layout: ItemLayout
+
+    init(x: UnsafePointer<Float>, weight: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, inChannels: Int,
+         channels: Int, spatial: Int, activation: GroupNormActivation, residual: ScaledResidual?,
+         layout: ItemLayout? = nil) {
+        self.x = x
+        self.weight = weight
+        self.y = y
+        self.inChannels = inChannels
+        self.channels = channels
+        self.spatial = spatial
+        self.activation = activation
+        self.residual = residual
+        self.layout = layout ?? .dense(channels: activation == .glu ? channels / 2 : channels, length: spatial)
+    }
 
     /// Output channels.
     var outChannels: Int { activation == .glu ? channels / 2 : channels }
@@ -76,7 +92,7 @@ struct ProjectionWriter {
                 project(first, group, into: values)
                 if activation == .glu { project(outChannels + first, group, into: gates) }
                 for i in 0..<group {
-                    let c = first + i, offset = (n * outChannels + c) * spatial + start
+                    let c = first + i, offset = layout.offset(item: n, channel: c) + start
                     writeNormalisedChannel(activation, (UnsafePointer(values + i * spanWidth), map[c]),
                                            gate: activation == .glu
                                                ? (UnsafePointer(gates + i * spanWidth), map[outChannels + c]) : nil,

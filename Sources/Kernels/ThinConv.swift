@@ -66,11 +66,11 @@ func thinConvScratchCount(_ g: ConvGeometry) -> Int {
 /// adds one broadcast weight times four input vectors, read in place or from a copy in which the padding is zeros
 /// (`thinStages`). Tasks of up to `thinChunk` positions of one batch item go to separate cores.
 ///
-/// `input` `[batch, inChannels, 1, inWidth]`, `weight` `[outChannels, inChannels, 1, kernelWidth]`, `bias`
-/// `[outChannels]` or nil, `output` `[batch, outChannels, 1, outWidth]`; `scratch` holds `thinConvScratchCount(g)`
-/// floats. No argument may alias another.
-func thinConv1d(_ g: ConvGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-                bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>,
+/// `input` `[batch, inChannels, 1, inWidth]` laid out as `inputLayout` (dense when nil), `weight` `[outChannels,
+/// inChannels, 1, kernelWidth]`, `bias` `[outChannels]` or nil, `output` `[batch, outChannels, 1, outWidth]`
+/// (dense); `scratch` holds `thinConvScratchCount(g)` floats. No argument may alias another.
+func thinConv1d(_ g: ConvGeometry, input: UnsafePointer<Float>, inputLayout: ItemLayout? = nil,
+                weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>,
                 scratch: UnsafeMutablePointer<Float>) {
     precondition(thinConvApplies(g), "not a thin 1-D convolution")
     let taps = g.inChannels * g.kernelWidth, rows = thinPaddedChannels(g)
@@ -83,12 +83,12 @@ func thinConv1d(_ g: ConvGeometry, input: UnsafePointer<Float>, weight: UnsafePo
     let staged = thinStages(g), span = staged ? thinSpan(g) : thinChunk, chunks = (g.outWidth + span - 1) / span
     let x = UncheckedSendable(input), w = UncheckedSendable(UnsafePointer(packed)), b = UncheckedSendable(bias)
     let y = UncheckedSendable(output), tiles = UncheckedSendable(scratch + taps * rows)
-    let tileFloats = thinTileFloats(g)
+    let tileFloats = thinTileFloats(g), layout = inputLayout ?? .dense(channels: g.inChannels, length: g.inWidth)
     parallelTasks(g.batch * chunks) { worker, task in
         let (n, chunk) = task.quotientAndRemainder(dividingBy: chunks)
         let positions = chunk * span ..< min(g.outWidth, (chunk + 1) * span)
-        thinConvChunk(g, n, positions, staged: staged, input: x.value, packed: w.value, bias: b.value,
-                      output: y.value, tile: tiles.value + worker * tileFloats)
+        thinConvChunk(g, n, positions, staged: staged, input: x.value, layout: layout, packed: w.value,
+                      bias: b.value, output: y.value, tile: tiles.value + worker * tileFloats)
     }
 }
 
@@ -96,10 +96,11 @@ func thinConv1d(_ g: ConvGeometry, input: UnsafePointer<Float>, weight: UnsafePo
 /// position they read is first copied into `tile` (`stageInput`) and the blocks read the copy; otherwise each block
 /// reads the input in place when every position it loads lies inside it, else from a copy of those positions.
 private func thinConvChunk(_ g: ConvGeometry, _ n: Int, _ positions: Range<Int>, staged: Bool,
-                           input: UnsafePointer<Float>, packed: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
-                           output: UnsafeMutablePointer<Float>, tile: UnsafeMutablePointer<Float>) {
+                           input: UnsafePointer<Float>, layout: ItemLayout, packed: UnsafePointer<Float>,
+                           bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>,
+                           tile: UnsafeMutablePointer<Float>) {
     let width = thinVectors * vectorWidth, paddedChannels = thinPaddedChannels(g), window = thinWindow(g)
-    let item = input + n * g.inChannels * g.inWidth, out = output + n * g.outChannels * g.outWidth
+    let item = input + layout.offset(item: n, channel: 0), out = output + n * g.outChannels * g.outWidth
     /// Every output channel's block at `count` positions from `start`, whose taps start at `rows` (`rowStride`
     /// apart).
     func blocks(_ rows: UnsafePointer<Float>, rowStride: Int, start: Int, count: Int) {
@@ -110,30 +111,33 @@ private func thinConvChunk(_ g: ConvGeometry, _ n: Int, _ positions: Range<Int>,
     }
     let stagedFloats = roundUp(positions.count, to: width) + window - width
     if staged {
-        stageInput(g, item, first: positions.lowerBound - g.padLeft, count: stagedFloats, into: tile)
+        stageInput(g, item, channelStride: layout.channelStride, first: positions.lowerBound - g.padLeft,
+                   count: stagedFloats, into: tile)
     }
     for start in stride(from: positions.lowerBound, to: positions.upperBound, by: width) {
         let count = min(width, positions.upperBound - start), first = start - g.padLeft
         if staged {
             blocks(tile + (start - positions.lowerBound), rowStride: stagedFloats, start: start, count: count)
         } else if inRangeTaps(first: first, stride: 1, count: window, limit: g.inWidth) == 0..<window {
-            blocks(item + first, rowStride: g.inWidth, start: start, count: count)
+            blocks(item + first, rowStride: layout.channelStride, start: start, count: count)
         } else {
-            stageInput(g, item, first: first, count: window, into: tile)
+            stageInput(g, item, channelStride: layout.channelStride, first: first, count: window, into: tile)
             blocks(tile, rowStride: window, start: start, count: count)
         }
     }
 }
 
-/// Copies input positions `first ..< first + count` of every channel of one batch item into consecutive rows of
-/// `count` floats at `tile`, with zeros for the positions outside the input (the padding).
-private func stageInput(_ g: ConvGeometry, _ item: UnsafePointer<Float>, first: Int, count: Int,
+/// Copies input positions `first ..< first + count` of every channel of one batch item (its rows `channelStride`
+/// apart) into consecutive rows of `count` floats at `tile`, with zeros for the positions outside the input (the
+/// padding).
+private func stageInput(_ g: ConvGeometry, _ item: UnsafePointer<Float>, channelStride: Int, first: Int, count: Int,
                         into tile: UnsafeMutablePointer<Float>) {
     let inside = inRangeTaps(first: first, stride: 1, count: count, limit: g.inWidth)
     for c in 0..<g.inChannels {
         let row = tile + c * count
         row.update(repeating: 0, count: inside.lowerBound)
-        (row + inside.lowerBound).update(from: item + c * g.inWidth + first + inside.lowerBound, count: inside.count)
+        (row + inside.lowerBound).update(from: item + c * channelStride + first + inside.lowerBound,
+                                         count: inside.count)
         (row + inside.upperBound).update(repeating: 0, count: count - inside.upperBound)
     }
 }

@@ -43,6 +43,15 @@ final class TinyHTDemucsTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(session.statistics.fileOps["ScatterND"] ?? 0, 100)
     }
 
+    /// The frequency branches' residual branches run on the channel-major activations, without the transposed
+    /// copies the export makes around them (the tiny model's outputs above still match PyTorch's): two per
+    /// encoder and decoder, leaving the four inside the transformer.
+    func testFrequencyResidualBranchesRunChannelMajor() throws {
+        let session = try Session(contentsOf: fixturesDirectory.appendingPathComponent("tiny-htdemucs/model.onnx").path)
+        XCTAssertEqual(session.statistics.plannedOps["Conv.channelMajor"], 16)
+        XCTAssertEqual(session.statistics.plannedOps["Transpose"], 4)
+    }
+
     /// The compacted DFT bases (computed in-graph from Range/Mod/Cos/Sin) fold to constants at load.
     func testInGraphDFTBasesFold() throws {
         let session = try Session(contentsOf: fixturesDirectory.appendingPathComponent("tiny-htdemucs/model.onnx").path)

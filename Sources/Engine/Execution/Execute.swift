@@ -9,8 +9,13 @@ extension Op {
     func execute(inputs: [TensorRef], outputs: [TensorRef], scratch: UnsafeMutableRawPointer) throws {
         let out = outputs[0]
         switch self {
-        case .conv(let g):
-            conv2d(g, input: inputs[0].floats(), weight: inputs[1].floats(),
+        case .conv(let g), .channelMajorConv(let g):
+            let layout: ItemLayout? = if case .channelMajorConv = self {
+                .channelMajor(batch: g.batch, length: g.inWidth)
+            } else {
+                nil
+            }
+            conv2d(g, input: inputs[0].floats(), inputLayout: layout, weight: inputs[1].floats(),
                    bias: inputs.count > 2 ? inputs[2].floats() : nil, output: out.floats(),
                    scratch: scratch.assumingMemoryBound(to: Float.self))
         case let .winogradConv(g, gated):
@@ -77,15 +82,16 @@ extension Op {
             Kernels.groupNorm(x.floats(), out.floats(), batch: x.shape[0], channels: x.shape[1],
                               spatial: x.shape.dropFirst(2).reduce(1, *), groups: groups, gamma: inputs[1].floats(),
                               beta: inputs[2].floats(), epsilon: epsilon, then: activation, plus: residual)
-        case let .projectedGroupNorm(groups, epsilon, activation, plusScaledResidual):
-            let x = inputs[0], weight = inputs[1]
+        case let .projectedGroupNorm(groups, epsilon, activation, plusScaledResidual, channelMajor):
+            let x = inputs[0], weight = inputs[1], spatial = x.shape.dropFirst(2).reduce(1, *)
             let residual = plusScaledResidual
                 ? ScaledResidual(scale: inputs[5].floats(), values: inputs[6].floats()) : nil
             Kernels.projectedGroupNorm(x.floats(), weight: weight.floats(), bias: inputs[2].floats(), out.floats(),
                                        batch: x.shape[0], inChannels: x.shape[1], channels: weight.shape[0],
-                                       spatial: x.shape.dropFirst(2).reduce(1, *), groups: groups,
+                                       spatial: spatial, groups: groups,
                                        gamma: inputs[3].floats(), beta: inputs[4].floats(), epsilon: epsilon,
                                        then: activation, plus: residual,
+                                       outputLayout: channelMajor ? .channelMajor(batch: x.shape[0], length: spatial) : nil,
                                        scratch: scratch.assumingMemoryBound(to: Float.self))
         case .projectedGLU:
             let x = inputs[0], weight = inputs[1]

@@ -4,7 +4,7 @@ extension Op {
     /// Bytes of temporary memory the op needs while it runs, for the given input shapes.
     func scratchBytes(inputShapes: [[Int]], outputShapes: [[Int]]) -> Int {
         switch self {
-        case .conv(let g):
+        case .conv(let g), .channelMajorConv(let g):
             return conv2dScratchCount(g) * MemoryLayout<Float>.stride
         case .winogradConv(let g, _):
             return winogradScratchCount(g) * MemoryLayout<Float>.stride

@@ -12,6 +12,11 @@ struct Readers {
         graphOutputs = Set(graph.outputs)
     }
 
+    /// The indices of the nodes reading `value` (each once, in graph order), or nil when it is a graph output.
+    func all(_ value: Int) -> [Int]? {
+        graphOutputs.contains(value) ? nil : readers[value] ?? []
+    }
+
     /// The index of the only node reading `value`, or nil when several nodes read it or it is a graph output.
     func sole(_ value: Int) -> Int? {
         guard !graphOutputs.contains(value), let list = readers[value], list.count == 1 else { return nil }

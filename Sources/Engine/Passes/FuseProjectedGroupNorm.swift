@@ -19,7 +19,7 @@ func fuseProjectedGroupNorm(_ graph: inout Graph) -> Int {
               g.outChannels <= projectedGroupNormChannelLimit,
               graph.nodes[convIndex].inputs.count == 3, readers.sole(norm.inputs[0]) == index else { continue }
         graph.nodes[index].op = .projectedGroupNorm(groups: groups, epsilon: epsilon, then: activation,
-                                                    plusScaledResidual: residual)
+                                                    plusScaledResidual: residual, channelMajor: false)
         graph.nodes[index].inputs = graph.nodes[convIndex].inputs + norm.inputs.dropFirst()
         fused += 1
     }
