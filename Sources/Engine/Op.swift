@@ -38,6 +38,11 @@ public enum Op: Sendable {
     /// A `Conv` (`analysis`) or `ConvTranspose` (synthesis) whose weights are a windowed DFT basis, computed
     /// with FFTs; made by `replaceSpectralConvolutions`, never by lowering. Input: x.
     case spectral(SpectralBasis, analysis: Bool, ConvGeometry)
+    /// Several spectral analyses of one input that share one window and geometry, computed with one FFT per frame
+    /// for all of them, stacked along a new second axis and cut to output frames `frames` (the export's STFT
+    /// concatenates its cosine and sine halves, then drops edge frames); made by `stackSpectralAnalyses`. Input: x;
+    /// output `[batch, bases.count, bins, frames.count]`.
+    case spectralAnalysisStack([SpectralBasis], ConvGeometry, frames: Range<Int>)
     /// The sum of several spectral syntheses that share one window and geometry (the export's iSTFT adds the
     /// syntheses of its real and imaginary halves), computed with one inverse FFT per frame for all of them; made
     /// by `sumSpectralSyntheses`. Inputs: one `z` per basis; the geometry is the first synthesis's. With `stacked`
@@ -144,6 +149,7 @@ public enum Op: Sendable {
         case .convTranspose: "ConvTranspose"
         case .winogradConv(_, let gated): gated ? "Conv.Winograd+GLU" : "Conv.Winograd"
         case .spectral(_, let analysis, _): analysis ? "Spectral.STFT" : "Spectral.iSTFT"
+        case .spectralAnalysisStack(let bases, _, _): "Spectral.STFT×\(bases.count)"
         case .spectralSynthesisSum(let bases, _, _): "Spectral.iSTFT×\(bases.count)"
         case .matMul: "MatMul"
         case .linear: "Linear"

@@ -68,6 +68,7 @@ public final class Session: @unchecked Sendable {
         }()
         replaceSpectralConvolutions(&graph)
         sumSpectralSyntheses(&graph)
+        stackSpectralAnalyses(&graph)
         foldSpectrumGathers(&graph)
         foldPaddingIntoConvolutions(&graph)
         shrinkBroadcastConstants(&graph)

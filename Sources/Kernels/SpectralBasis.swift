@@ -65,21 +65,29 @@ public struct SpectralBasis: Sendable {
     }
 }
 
-/// `Conv1d(x, W, stride, padding)` for a spectral basis `W` with one input channel: for each batch item and
-/// output frame `f`, `out[b][k][f] = Σ_n W[k][n] · x[b][f · stride − padLeft + n]` (zeros outside `x`). Frames go
-/// through the FFT `vectorWidth` at a time: as the lanes of one batched FFT where the plan runs in lanes
-/// (`RealFFTPlan.forwardLanes`; its bins come out bin-major, as the output is), else one by one, their bins
-/// transposed in squares (`transposeMatrix`) into the bin-major output.
+/// `Conv1d(x, W, stride, padding)` for spectral bases `W` with one input channel that share one window (an STFT's
+/// cosine and sine halves), stacked: for each batch item, basis `i` and output frame `f` in `frames`,
+/// `out[b][i][k][f − frames.lowerBound] = Σ_n W_i[k][n] · x[b][f · stride − padLeft + n]` (zeros outside `x`).
+/// Each frame's FFT is computed once for all the bases. Frames go through the FFT `vectorWidth` at a time: as the
+/// lanes of one batched FFT where the plan runs in lanes (`RealFFTPlan.forwardLanes`; its bins come out
+/// bin-major, as the output is), else one by one, their bins transposed in squares (`transposeMatrix`) into the
+/// bin-major output.
 ///
-/// `x` is `[batch, inLength]`, `out` is `[batch, bins, frames]`, dense; `scratch` holds
-/// `basis.scratchCount` floats. No argument may alias another. Batch items are spread over the cores.
-public func spectralAnalysis(_ basis: SpectralBasis, x: UnsafePointer<Float>, batch: Int, inLength: Int,
-                             stride: Int, padLeft: Int, frames: Int, out: UnsafeMutablePointer<Float>,
+/// `x` is `[batch, inLength]`, `out` is `[batch, bases.count, bins, frames.count]`, dense; the bases have one window
+/// and one bin count; `scratch` holds `bases[0].scratchCount` floats. No argument may alias another. Batch items
+/// are spread over the cores.
+public func spectralAnalysis(_ bases: [SpectralBasis], x: UnsafePointer<Float>, batch: Int, inLength: Int,
+                             stride: Int, padLeft: Int, frames: Range<Int>, out: UnsafeMutablePointer<Float>,
                              scratch: UnsafeMutablePointer<Float>) {
-    let n = basis.length, bins = basis.bins, half = n / 2 + 1, vw = vectorWidth
+    precondition(!bases.isEmpty && bases.allSatisfy { $0.window == bases[0].window && $0.bins == bases[0].bins },
+                 "stacked analyses share one window and bin count")
+    let basis = bases[0], n = basis.length, bins = basis.bins, half = n / 2 + 1, vw = vectorWidth
+    let frameCount = frames.count
     let input = UncheckedSendable(x), output = UncheckedSendable(out)
     basis.forEachItem(batch, scratch: scratch) { b, scratch in
-        let signal = input.value + b * inLength, spectra = output.value + b * bins * frames
+        let signal = input.value + b * inLength
+        /// Where basis `i`'s spectra of this item start.
+        func spectra(_ i: Int) -> UnsafeMutablePointer<Float> { output.value + (b * bases.count + i) * bins * frameCount }
         /// Writes frame `f` times the window to `frame` (`n` floats, zeros where it reaches outside `x`).
         func windowed(_ f: Int, into frame: UnsafeMutablePointer<Float>) {
             let start = f * stride - padLeft, from = max(0, -start), to = max(from, min(n, inLength - start))
@@ -88,9 +96,9 @@ public func spectralAnalysis(_ basis: SpectralBasis, x: UnsafePointer<Float>, ba
                      adding: false)
             (frame + to).update(repeating: 0, count: n - to)
         }
-        var firstFrame = 0
-        while firstFrame < frames {
-            let count = min(vw, frames - firstFrame)
+        var firstFrame = frames.lowerBound
+        while firstFrame < frames.upperBound {
+            let count = min(vw, frames.upperBound - firstFrame), column = firstFrame - frames.lowerBound
             if basis.plan.runsInLanes {
                 // The group's frames one after another in the FFT's scratch (zeros for missing ones), then as lanes.
                 let lines = scratch, rows = scratch + (n + 2) * vw, rowStride = basis.frameStride
@@ -101,10 +109,13 @@ public func spectralAnalysis(_ basis: SpectralBasis, x: UnsafePointer<Float>, ba
                 }
                 transposeMatrix(rows, rowStride: rowStride, rows: vw, columns: n, into: lines, rowStride: vw)
                 basis.plan.forwardLanes(lines, scratch: rows)
-                let parts = lines + (basis.trig == .cosine ? 0 : vw), lanes = VectorLanes(count: count)
-                for k in 0..<bins {
-                    let value = FloatVector(repeating: basis.analysisFactors[k]) * lanes.load(parts + 2 * k * vw)
-                    lanes.store(value, to: spectra + k * frames + firstFrame)
+                let lanes = VectorLanes(count: count)
+                for (i, each) in bases.enumerated() {
+                    let parts = lines + (each.trig == .cosine ? 0 : vw), to = spectra(i) + column
+                    for k in 0..<bins {
+                        let value = FloatVector(repeating: each.analysisFactors[k]) * lanes.load(parts + 2 * k * vw)
+                        lanes.store(value, to: to + k * frameCount)
+                    }
                 }
             } else {
                 let frame = scratch, real = frame + n, imag = real + vw * half, gathered = imag + vw * half
@@ -112,13 +123,17 @@ public func spectralAnalysis(_ basis: SpectralBasis, x: UnsafePointer<Float>, ba
                     windowed(firstFrame + f, into: frame)
                     basis.plan.forward(frame, real: real + f * half, imag: imag + f * half,
                                        scratch: gathered + vw * half)
-                    let parts = basis.trig == .cosine ? real : imag
-                    multiply(parts + f * half, basis.analysisFactors, into: gathered + f * half, count: bins,
-                             adding: false)
                 }
-                // Frame-major rows back to the bin-major output.
-                transposeMatrix(gathered, rowStride: half, rows: count, columns: bins, into: spectra + firstFrame,
-                                rowStride: frames)
+                for (i, each) in bases.enumerated() {
+                    let parts = each.trig == .cosine ? real : imag
+                    for f in 0..<count {
+                        multiply(parts + f * half, each.analysisFactors, into: gathered + f * half, count: bins,
+                                 adding: false)
+                    }
+                    // Frame-major rows back to the bin-major output.
+                    transposeMatrix(gathered, rowStride: half, rows: count, columns: bins, into: spectra(i) + column,
+                                    rowStride: frameCount)
+                }
             }
             firstFrame += count
         }

@@ -34,8 +34,8 @@ final class SpectralBasisTests: XCTestCase {
                 let x = (0..<(batch * inLength)).map { Float(sin(Double($0) * 0.37) + 0.1 * cos(Double($0) * 1.9)) }
                 var out = [Float](repeating: 0, count: batch * bins * frames)
                 var scratch = [Float](repeating: 0, count: basis.scratchCount)
-                spectralAnalysis(basis, x: x, batch: batch, inLength: inLength, stride: hop, padLeft: padLeft,
-                                 frames: frames, out: &out, scratch: &scratch)
+                spectralAnalysis([basis], x: x, batch: batch, inLength: inLength, stride: hop, padLeft: padLeft,
+                                 frames: 0..<frames, out: &out, scratch: &scratch)
                 for b in 0..<batch {
                     for k in 0..<bins {
                         for f in 0..<frames {
@@ -53,6 +53,36 @@ final class SpectralBasisTests: XCTestCase {
                     }
                 }
         }
+        }
+    }
+
+    /// A cosine and a sine basis stacked in one call, over a range of frames that starts and ends inside a group
+    /// of `vectorWidth`: bit for bit each basis's own analysis of all frames, cut to the range.
+    func testStackedAnalysesAreEachAnalysisCutToTheirFrames() {
+        let hop = 16, inLength = 640, padLeft = 5, batch = 2
+        for n in lengths {
+            let window = hann(n).map(Float.init), bins = n / 2
+            let bases = [SpectralBasis.Trig.cosine, .sine].map { trig in
+                SpectralBasis(trig: trig, rowScale: (0..<bins).map { 0.5 + Float($0 % 5) }, window: window)
+            }
+            let frames = (inLength + padLeft - n) / hop + 1, range = 2 ..< frames - 3
+            let x = (0..<(batch * inLength)).map { Float(sin(Double($0) * 0.41) + 0.2 * cos(Double($0) * 2.3)) }
+            var scratch = [Float](repeating: 0, count: bases[0].scratchCount)
+            var stacked = [Float](repeating: .nan, count: batch * 2 * bins * range.count)
+            spectralAnalysis(bases, x: x, batch: batch, inLength: inLength, stride: hop, padLeft: padLeft,
+                             frames: range, out: &stacked, scratch: &scratch)
+            for (i, basis) in bases.enumerated() {
+                var whole = [Float](repeating: .nan, count: batch * bins * frames)
+                spectralAnalysis([basis], x: x, batch: batch, inLength: inLength, stride: hop, padLeft: padLeft,
+                                 frames: 0..<frames, out: &whole, scratch: &scratch)
+                for b in 0..<batch {
+                    for k in 0..<bins {
+                        let part = Array(stacked[((b * 2 + i) * bins + k) * range.count ..< ((b * 2 + i) * bins + k + 1) * range.count])
+                        let cut = Array(whole[(b * bins + k) * frames + range.lowerBound ..< (b * bins + k) * frames + range.upperBound])
+                        XCTAssertEqual(part.map(\.bitPattern), cut.map(\.bitPattern), "n \(n) basis \(i) b \(b) k \(k)")
+                    }
+                }
+            }
         }
     }
 

@@ -29,13 +29,18 @@ extension Op {
         case let .spectral(basis, analysis, g):
             let scratchFloats = scratch.assumingMemoryBound(to: Float.self)
             if analysis {
-                spectralAnalysis(basis, x: inputs[0].floats(), batch: g.batch, inLength: g.inWidth, stride: g.strideWidth,
-                                 padLeft: g.padLeft, frames: g.outWidth, out: out.floats(), scratch: scratchFloats)
+                spectralAnalysis([basis], x: inputs[0].floats(), batch: g.batch, inLength: g.inWidth,
+                                 stride: g.strideWidth, padLeft: g.padLeft, frames: 0..<g.outWidth, out: out.floats(),
+                                 scratch: scratchFloats)
             } else {
                 spectralSynthesis([basis], z: [UnsafePointer(inputs[0].floats())], batch: g.batch, frames: g.inWidth,
                                   stride: g.strideWidth, padLeft: g.padLeft, outLength: g.outWidth, out: out.floats(),
                                   scratch: scratchFloats)
             }
+        case let .spectralAnalysisStack(bases, g, frames):
+            spectralAnalysis(bases, x: inputs[0].floats(), batch: g.batch, inLength: g.inWidth, stride: g.strideWidth,
+                             padLeft: g.padLeft, frames: frames, out: out.floats(),
+                             scratch: scratch.assumingMemoryBound(to: Float.self))
         case let .spectralSynthesisSum(bases, g, stacked):
             // Stacked spectra: basis i's rows start at index stacked[i] of the input's second axis.
             let z = stacked.map { indices in

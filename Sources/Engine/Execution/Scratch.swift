@@ -12,7 +12,7 @@ extension Op {
             return convTranspose2dScratchCount(g) * MemoryLayout<Float>.stride
         case .spectral(let basis, _, _):
             return basis.scratchCount * MemoryLayout<Float>.stride
-        case .spectralSynthesisSum(let bases, _, _):
+        case .spectralSynthesisSum(let bases, _, _), .spectralAnalysisStack(let bases, _, _):
             return bases[0].scratchCount * MemoryLayout<Float>.stride
         case let .attention(_, _, keys, depth, valueDepth):
             return attentionScratchCount(keys: keys, depth: depth, valueDepth: valueDepth) * MemoryLayout<Float>.stride

@@ -64,7 +64,7 @@ private func synthesisTerm(_ node: Node) -> SynthesisTerm? {
 /// `basis` with `window` as its window and its row scales multiplied by λ, when its own window is λ · `window`
 /// to within `spectralTolerance` of its largest entry wherever its trig function is not zero for every row; nil
 /// otherwise.
-private func onWindow(_ basis: SpectralBasis, _ window: [Float]) -> SpectralBasis? {
+func onWindow(_ basis: SpectralBasis, _ window: [Float]) -> SpectralBasis? {
     guard basis.window.count == window.count else { return nil }
     if basis.window == window { return basis }
     let length = window.count
