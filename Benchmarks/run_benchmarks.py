@@ -60,6 +60,9 @@ SONG = Path("/work/shared/testdata/there-aint-nothin-cc0-48k.flac")
 WORK = Path(tempfile.gettempdir()) / "swdemucs-bench"
 # Model work per 7.8 s segment in GFLOP (2 per multiply-add), by number of sources (htdemucs, htdemucs_6s).
 MODEL_GFLOP = {4: 334.9, 6: 256.3}
+# A cache-line round trip between the two CPUs above this many nanoseconds means they sit on different dies
+# (helpers/core_distance.c: about 50 ns together, about 320 ns apart on this project's machines).
+CORES_APART_NS = 150
 CLOCK_TICK = os.sysconf("SC_CLK_TCK")
 
 # Model parts of `swdemucs infer --profile` → phases.
@@ -273,6 +276,35 @@ class Worker:
 # Small helpers
 
 
+class CoreDistance:
+    """The cache-line round trip between the first two CPUs (`helpers/core_distance.c`, compiled on first use),
+    measured around each segment round: the hosts of this project's virtual machines sometimes place the two
+    virtual CPUs on different dies, and memory-bound work then slows. Unavailable without a C compiler or with
+    fewer than two CPUs."""
+
+    def __init__(self):
+        compiler = shutil.which("cc") or shutil.which("gcc")
+        self.binary = WORK / "core_distance"
+        self.available = compiler is not None and subprocess.run(
+            [compiler, "-O2", "-pthread", "-o", str(self.binary), str(HELPERS / "core_distance.c")],
+            capture_output=True).returncode == 0
+        if not self.available:
+            log("  (no C compiler or the probe did not build: rounds are not labelled by core placement)")
+
+    def measure(self) -> float | None:
+        """Nanoseconds for the round trip, or None when it cannot be measured."""
+        if not self.available:
+            return None
+        done = subprocess.run([str(self.binary)], capture_output=True, text=True, timeout=60)
+        return float(done.stdout) if done.returncode == 0 else None
+
+
+def cores_apart(readings: list[float | None]) -> bool | None:
+    """Whether any reading around a round found the CPUs apart; None when none was measured."""
+    known = [r for r in readings if r is not None]
+    return any(r > CORES_APART_NS for r in known) if known else None
+
+
 def summary(values: list[float]) -> dict:
     return {"median": statistics.median(values), "min": min(values), "max": max(values), "n": len(values),
             "values": values}
@@ -471,12 +503,14 @@ def bench_segment(ctx: Context) -> dict:
             log(f"  {runtime} first call {first[runtime]['seconds']:.2f} s")
 
         sw_output = folder / "swdemucs-output.npy"
+        distance = CoreDistance()
         runs = {"swdemucs": [], "torch": [], "ort": []}
         sw_runs = []
         order = ["swdemucs", "torch", "ort"]
         for round_index in range(args.runs):
             for runtime in order[round_index % 3:] + order[:round_index % 3]:
                 label = f"{runtime} round {round_index + 1}"
+                before = distance.measure()
                 if runtime == "swdemucs":
                     log_path = folder / f"swdemucs-round{round_index + 1}.log"
 
@@ -493,9 +527,13 @@ def bench_segment(ctx: Context) -> dict:
                 else:
                     result = ctx.measure(label, workers[runtime].timed_run)
                 seconds, others = result["seconds"], result["others_cores"]
+                trips = [before, distance.measure()]
                 runs[runtime].append({"seconds": seconds, "others_cores": others, "round": round_index,
-                                      "attempt": result["attempt"], "disturbed": result["disturbed"]})
-                log(f"  round {round_index + 1}: {runtime} {seconds:.2f} s (others {others:.2f} cores)")
+                                      "attempt": result["attempt"], "disturbed": result["disturbed"],
+                                      "core_round_trip_ns": trips, "cores_apart": cores_apart(trips)})
+                placement = "" if cores_apart(trips) is None else (
+                    "; cores apart" if cores_apart(trips) else "; cores together")
+                log(f"  round {round_index + 1}: {runtime} {seconds:.2f} s (others {others:.2f} cores{placement})")
 
         outputs = {}
         for runtime, worker in workers.items():
@@ -520,6 +558,8 @@ def bench_segment(ctx: Context) -> dict:
         entry = {"time_s": summary(times), "paired_ratio_to_swdemucs": summary(paired),
                  "disturbed_rounds": sum(r["disturbed"] for r in runs[runtime]),
                  "others_cores": summary([r["others_cores"] for r in runs[runtime]]),
+                 "cores_apart_rounds": None if any(r["cores_apart"] is None for r in runs[runtime])
+                 else sum(r["cores_apart"] for r in runs[runtime]),
                  "drift_vs_torch": drift(outputs[runtime], reference) if runtime != "torch" else None}
         if runtime == "swdemucs":
             entry["load_s"] = summary([float(r["values"]["load_s"]) for r in sw_runs])
@@ -555,10 +595,11 @@ def segment_tables(result: dict) -> str:
                      fmt(e["first_call_s"]["median"], 1), fmt(e["load_s"]["median"], 1),
                      fmt(e["peak_rss_mb"] / 1024, 2), fmt(e["gflops"], 0),
                      "reference" if d is None else sci(d["max_abs"]), "reference" if d is None else sci(d["rel_l2"]),
-                     f"{fmt(e['others_cores']['median'])} ({e['disturbed_rounds']}/{len(times)})"])
+                     f"{fmt(e['others_cores']['median'])} ({e['disturbed_rounds']}/{len(times)})",
+                     "–" if e.get("cores_apart_rounds") is None else f"{e['cores_apart_rounds']}/{len(times)}"])
     text = table(["runtime", "median s", "min s", "max s", "÷ swdemucs", "÷ swdemucs (paired)", "first call s",
                   "load s", "peak RSS GB", "GFLOP/s", "max abs vs PyTorch", "rel L2 vs PyTorch",
-                  "others, cores (rounds disturbed)"],
+                  "others, cores (rounds disturbed)", "rounds with the cores apart"],
                  rows)
     profiles = result["runtimes"]["swdemucs"]["profiles"]
     phases = [phases_of_profile(p["parts"]) for p in profiles]
