@@ -295,8 +295,11 @@ class CoreDistance:
         """Nanoseconds for the round trip, or None when it cannot be measured."""
         if not self.available:
             return None
-        done = subprocess.run([str(self.binary)], capture_output=True, text=True, timeout=60)
-        return float(done.stdout) if done.returncode == 0 else None
+        try:
+            done = subprocess.run([str(self.binary)], capture_output=True, text=True, timeout=60)
+            return float(done.stdout) if done.returncode == 0 else None
+        except (subprocess.TimeoutExpired, ValueError):
+            return None
 
 
 def cores_apart(readings: list[float | None]) -> bool | None:

@@ -4,7 +4,7 @@
  * different dies, several times that. The harness runs it around each measured round (`run_benchmarks.py`),
  * because the host moves the CPUs every few seconds to minutes and memory-bound work slows when they are apart.
  *
- * Prints one number; exits 2 when fewer than two CPUs are available. Build: cc -O2 -pthread core_distance.c
+ * Prints one number; exits 2 when fewer than two CPUs are available or the threads cannot be pinned. Build: cc -O2 -pthread core_distance.c
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -25,11 +25,13 @@ static double now(void) {
     return t.tv_sec + t.tv_nsec * 1e-9;
 }
 
+/* Pins the calling thread to `cpu`; exits 2 when it cannot (two threads spinning on one CPU would measure the
+ * scheduler, not the cache). */
 static void pin(int cpu) {
     cpu_set_t set;
     CPU_ZERO(&set);
     CPU_SET(cpu, &set);
-    pthread_setaffinity_np(pthread_self(), sizeof set, &set);
+    if (pthread_setaffinity_np(pthread_self(), sizeof set, &set) != 0) exit(2);
 }
 
 /* Answers each odd value with the next even one, until it reads -1. */

@@ -115,7 +115,8 @@ public enum Op: Sendable {
     case reduce(Reduction, reduced: [Bool])
     case transpose(permutation: [Int])
     /// A change of shape that keeps the elements in order: `Reshape`, `Flatten`, `Squeeze`, `Unsqueeze`,
-    /// `Identity`. Free at run time (the output aliases the input).
+    /// `Identity`, a `Cast` to the input's own type, a `Gather` of the only element of a length-1 axis. Free at
+    /// run time (the output aliases the input).
     case reshape
     /// ONNX `Slice` with one start and step per input axis.
     case slice(starts: [Int], steps: [Int])

@@ -55,9 +55,9 @@ func convSchedule(_ g: ConvGeometry) -> ConvSchedule {
 /// computed directly in register blocks.
 ///
 /// `input` is `[batch, inChannels, inHeight, inWidth]`, `weight` `[outChannels, inChannels/groups, kH, kW]`,
-/// `bias` `[outChannels]` or nil, `output` `[batch, outChannels, outHeight, outWidth]`; all dense. `scratch` holds
-/// at least `conv2dScratchCount(geometry)` floats. Out-of-range taps read zero. No argument may alias another.
-/// An input laid out otherwise than densely (`inputLayout`) is read where `conv2dReadsAnyLayout(g)`.
+/// `bias` `[outChannels]` or nil, `output` `[batch, outChannels, outHeight, outWidth]`; all dense, except that the
+/// input may be laid out as `inputLayout` where `conv2dReadsAnyLayout(g)`. `scratch` holds at least
+/// `conv2dScratchCount(geometry)` floats. Out-of-range taps read zero. No argument may alias another.
 public func conv2d(_ g: ConvGeometry, input: UnsafePointer<Float>, inputLayout: ItemLayout? = nil,
                    weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>,
                    scratch: UnsafeMutablePointer<Float>) {

@@ -21,6 +21,10 @@ public struct ElementwiseStep: Sendable, Equatable {
 /// Floats of a chain's tile: with its operands' tiles, well inside a core's L1 between links.
 let elementwiseChainTile = 2048
 
+/// The shortest repeated row worth a link of an `elementwiseChain`: tiles end at every row's end, and shorter rows
+/// would cut them into a few vectors each (`fuseElementwiseChains` leaves such links as they are).
+public let elementwiseChainShortestRow = 256
+
 /// `out[i] = start[i] op₁ w₁ op₂ w₂ …` for `i < count`, the links applied in order (`ElementwiseStep`; `operands`
 /// holds one pointer per step, each with `period` floats), spread over the cores. Each link rounds to float as the
 /// separate operations would, so results are bit-identical to running the links one at a time; but the running

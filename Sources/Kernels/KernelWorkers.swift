@@ -21,7 +21,7 @@ final class KernelWorkers: Sendable {
         /// The call's body; cleared by the caller before it returns (the closure does not outlive the call).
         var body: ((_ worker: Int, _ task: Int) -> Void)?
         let count: Int
-        let tasks: TaskCounter
+        let tasks: TaskBlocks
         /// Tasks done, added by each thread once it has run all it could (not per task, which would move the
         /// line between the cores after every task).
         let finished = Atomic<Int>(0)
@@ -32,7 +32,7 @@ final class KernelWorkers: Sendable {
         init(count: Int, threads: Int, body: @escaping (_ worker: Int, _ task: Int) -> Void) {
             self.count = count
             self.body = body
-            tasks = TaskCounter(count: count, threads: threads)
+            tasks = TaskBlocks(count: count, threads: threads)
         }
 
         /// Runs tasks as `worker` until none are left.

@@ -10,8 +10,8 @@ public let kernelThreadCount = max(1, ProcessInfo.processInfo.activeProcessorCou
 let rangesPerThread = 4
 
 /// Runs `body` over `0 ..< count` cut into contiguous ranges (up to `rangesPerThread` per thread, none shorter
-/// than `minimumPerThread` items), which the threads take one at a time as they become free, and returns when
-/// all are done. Work smaller than `minimumPerThread` items per thread runs on the caller's thread. `body` must
+/// than `minimumPerThread` items), handed out as `parallelTasks` hands out tasks (each thread its own contiguous
+/// share first, then what the others have left), and returns when all are done. Work smaller than `minimumPerThread` items per thread runs on the caller's thread. `body` must
 /// only write memory its range owns.
 public func parallelRanges(_ count: Int, minimumPerThread: Int = 1, _ body: (Range<Int>) -> Void) {
     let minimum = max(minimumPerThread, 1)
@@ -24,8 +24,10 @@ public func parallelRanges(_ count: Int, minimumPerThread: Int = 1, _ body: (Ran
 }
 
 /// Runs `body(worker, task)` for every task in `0 ..< count` on up to `kernelThreadCount` threads (the caller's
-/// and `KernelWorkers`'), each taking the next task from a shared counter as soon as it finishes one, so a core
-/// that starts late or runs slow does fewer tasks instead of holding up the others. Returns when all are done.
+/// and `KernelWorkers`'): each first runs its own contiguous block of the tasks in order, then takes what the
+/// others have left from the far ends of their blocks (`TaskBlocks`), so consecutive calls over the same rows
+/// give each thread the rows it wrote, and a core that starts late or runs slow does fewer tasks instead of
+/// holding up the others. Returns when all are done.
 /// Every task one thread runs gets the same `worker` (below `kernelThreadCount`), so each thread can work in its
 /// own slice of a scratch buffer sized for `kernelThreadCount`. Which tasks share a worker varies from run to
 /// run: `body` must only write memory its task or its worker's scratch owns, and results must not depend on that
@@ -38,10 +40,10 @@ public func parallelTasks(_ count: Int, _ body: (_ worker: Int, _ task: Int) -> 
     }
     if KernelWorkers.shared.run(count, body) { return }
     // Another call is in progress (a nested call, or another thread's): through Dispatch's threads.
-    let counter = TaskCounter(count: count, threads: workers)
+    let blocks = TaskBlocks(count: count, threads: workers)
     withoutActuallyEscaping(body) { body in
         let work = UncheckedSendable(body)
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in counter.drain(as: worker) { work.value(worker, $0) } }
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in blocks.drain(as: worker) { work.value(worker, $0) } }
     }
 }
 
@@ -51,8 +53,9 @@ public func parallelTasks(_ count: Int, _ body: (_ worker: Int, _ task: Int) -> 
 /// left. So consecutive calls over the same rows hand each thread the rows it wrote before, still in its own
 /// cache (when the two virtual cores sit on different dies, a line written by the other costs 6× the latency),
 /// while a thread that starts late or runs slow still does fewer tasks.
-final class TaskCounter: Sendable {
-    /// One block's tasks not yet taken, `first ..< end`, packed as `first << 32 | end`, on a cache line of its own.
+final class TaskBlocks: Sendable {
+    /// One block's tasks not yet taken, `first ..< end`, packed as `first << 32 | end`; padded so that the blocks'
+    /// counters, which different threads update, are more than a cache line apart.
     private final class Block: Sendable {
         let remaining: Atomic<Int>
         private let padding: (Int, Int, Int, Int, Int, Int, Int) = (0, 0, 0, 0, 0, 0, 0)

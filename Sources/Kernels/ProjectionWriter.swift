@@ -27,20 +27,6 @@ struct ProjectionWriter {
     let residual: ScaledResidual?
     let layout: ItemLayout
 
-    init(x: UnsafePointer<Float>, weight: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, inChannels: Int,
-         channels: Int, spatial: Int, activation: GroupNormActivation, residual: ScaledResidual?,
-         layout: ItemLayout? = nil) {
-        self.x = x
-        self.weight = weight
-        self.y = y
-        self.inChannels = inChannels
-        self.channels = channels
-        self.spatial = spatial
-        self.activation = activation
-        self.residual = residual
-        self.layout = layout ?? .dense(channels: activation == .glu ? channels / 2 : channels, length: spatial)
-    }
-
     /// Output channels.
     var outChannels: Int { activation == .glu ? channels / 2 : channels }
 

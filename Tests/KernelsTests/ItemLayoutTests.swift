@@ -18,7 +18,7 @@ final class ItemLayoutTests: XCTestCase {
 
     func testAThinConvolutionReadsAChannelMajorInput() {
         // Small enough to be read in place; large enough to be staged (`thinStages`).
-        for (items, channels, length) in [(5, 8, 100), (64, 48, 700)] {
+        for (items, channels, length) in [(5, 8, 300), (64, 48, 700)] {
             var random = SplitMix64(seed: UInt64(items))
             let g = ConvGeometry(batch: items, inChannels: channels, outChannels: 6, groups: 1, inHeight: 1,
                                  inWidth: length, outHeight: 1, outWidth: length, kernelHeight: 1, kernelWidth: 3,

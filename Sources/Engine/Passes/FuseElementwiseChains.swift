@@ -46,6 +46,7 @@ private func chainLinks(_ graph: Graph, _ node: Node) -> [ChainLink] {
           (node.inputs + node.outputs).allSatisfy({ graph.values[$0].dataType == .float32 }) else { return [] }
     let shape = graph.values[node.outputs[0]].shape
     let count = shape.reduce(1, *)
+    guard count > 0 else { return [] }
     return [(0, 1), (1, 0)].compactMap { running, other in
         guard graph.values[node.inputs[running]].shape.reduce(1, *) == count,
               let period = period(of: graph.values[node.inputs[other]].shape, over: shape) else { return nil }
@@ -74,11 +75,12 @@ private func chainOperator(_ op: BinaryOperator) -> ElementwiseStep.Operator? {
 
 /// How an operand of shape `operand` repeats over `shape`: 1 for one value, the element count for one per element
 /// (its shape then equals `shape` up to leading 1s), the row's length when it matches `shape`'s trailing axes
-/// (leading 1s aside); nil for other broadcasts.
+/// (leading 1s aside) and is at least `elementwiseChainShortestRow` long; nil for other broadcasts.
 private func period(of operand: [Int], over shape: [Int]) -> Int? {
     let count = operand.reduce(1, *)
     if count == 1 { return 1 }
     let trailing = Array(operand.drop(while: { $0 == 1 }))
-    guard trailing.count <= shape.count, Array(shape.suffix(trailing.count)) == trailing else { return nil }
+    guard trailing.count <= shape.count, Array(shape.suffix(trailing.count)) == trailing,
+          count == shape.reduce(1, *) || count >= elementwiseChainShortestRow else { return nil }
     return count
 }

@@ -13,7 +13,8 @@ func keepResidualBranchesChannelMajor(_ graph: inout Graph) -> Int {
     let readers = Readers(graph)
     var removed = Set<Int>()
     var rewritten = 0
-    for node in graph.nodes {
+    // A rewritten branch's back transpose, now gone, must not start another.
+    for (index, node) in graph.nodes.enumerated() where !removed.contains(index) {
         guard case .transpose(let permutation) = node.op, permutation == [0, 2, 1, 3] else { continue }
         let source = node.inputs[0], shape = graph.values[source].shape
         guard shape.count == 4, shape[0] == 1, let reshape = readers.sole(node.outputs[0]),
