@@ -507,13 +507,15 @@ def bench_segment(ctx: Context) -> dict:
 
         sw_output = folder / "swdemucs-output.npy"
         distance = CoreDistance()
+        # The reading after one run is the reading before the next: nothing runs between them.
+        reading = distance.measure()
         runs = {"swdemucs": [], "torch": [], "ort": []}
         sw_runs = []
         order = ["swdemucs", "torch", "ort"]
         for round_index in range(args.runs):
             for runtime in order[round_index % 3:] + order[:round_index % 3]:
                 label = f"{runtime} round {round_index + 1}"
-                before = distance.measure()
+                before = reading
                 if runtime == "swdemucs":
                     log_path = folder / f"swdemucs-round{round_index + 1}.log"
 
@@ -530,12 +532,13 @@ def bench_segment(ctx: Context) -> dict:
                 else:
                     result = ctx.measure(label, workers[runtime].timed_run)
                 seconds, others = result["seconds"], result["others_cores"]
-                trips = [before, distance.measure()]
+                reading = distance.measure()
+                trips = [before, reading]
+                apart = cores_apart(trips)
                 runs[runtime].append({"seconds": seconds, "others_cores": others, "round": round_index,
                                       "attempt": result["attempt"], "disturbed": result["disturbed"],
-                                      "core_round_trip_ns": trips, "cores_apart": cores_apart(trips)})
-                placement = "" if cores_apart(trips) is None else (
-                    "; cores apart" if cores_apart(trips) else "; cores together")
+                                      "core_round_trip_ns": trips, "cores_apart": apart})
+                placement = "" if apart is None else "; cores apart" if apart else "; cores together"
                 log(f"  round {round_index + 1}: {runtime} {seconds:.2f} s (others {others:.2f} cores{placement})")
 
         outputs = {}

@@ -25,8 +25,7 @@ public func projectedGLU(_ x: UnsafePointer<Float>, weight: UnsafePointer<Float>
     precondition(inChannels <= projectedGLUDepthLimit, "\(inChannels) input channels")
     guard batch > 0, spatial > 0, channels > 0 else { return }
     let writer = ProjectionWriter(x: x, weight: weight, y: y, inChannels: inChannels, channels: channels,
-                                  spatial: spatial, activation: .glu, residual: nil,
-                                  layout: .dense(channels: channels / 2, length: spatial))
+                                  spatial: spatial, activation: .glu, residual: nil, layout: nil)
     // Each channel's map only adds its bias: (p − 0) · 1 + bias.
     withUnsafeTemporaryAllocation(of: NormalisedChannel.self, capacity: channels) { buffer in
         for c in 0..<channels { buffer[c] = NormalisedChannel(centre: SplitMean(0), invStd: 1, a: 1, b: bias[c]) }

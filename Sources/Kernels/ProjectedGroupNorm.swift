@@ -43,9 +43,7 @@ public func projectedGroupNorm(_ x: UnsafePointer<Float>, weight: UnsafePointer<
     precondition(inChannels <= projectedGroupNormDepthLimit, "\(inChannels) input channels")
     guard batch > 0, spatial > 0, channels > 0 else { return }
     let writer = ProjectionWriter(x: x, weight: weight, y: y, inChannels: inChannels, channels: channels,
-                                  spatial: spatial, activation: activation, residual: residual,
-                                  layout: outputLayout ?? .dense(channels: activation == .glu ? channels / 2 : channels,
-                                                                 length: spatial))
+                                  spatial: spatial, activation: activation, residual: residual, layout: outputLayout)
 
     // Groups of at least as many channels as input rows sum their variances through Gram matrices
     // (`summedVariance`, `inChannels²` multiply-adds per group and item) instead of one quadratic form per channel

@@ -16,8 +16,8 @@ let projectedSpansPerTask = 2
 /// written from there while in cache.
 ///
 /// `x` is `[batch, inChannels, spatial]`, `weight` `[channels, inChannels]`, `y` `[batch, outChannels, spatial]`
-/// (`outChannels` is `channels / 2` for GLU) laid out as `layout`, the residual's values shaped and laid out like
-/// `y`. `y` must not alias any input.
+/// (`outChannels` is `channels / 2` for GLU) laid out as `layout` (dense when nil), the residual's values shaped
+/// and laid out like `y`. `y` must not alias any input.
 struct ProjectionWriter {
     let x: UnsafePointer<Float>
     let weight: UnsafePointer<Float>
@@ -25,10 +25,13 @@ struct ProjectionWriter {
     let inChannels: Int, channels: Int, spatial: Int
     let activation: GroupNormActivation
     let residual: ScaledResidual?
-    let layout: ItemLayout
+    let layout: ItemLayout?
 
     /// Output channels.
     var outChannels: Int { activation == .glu ? channels / 2 : channels }
+
+    /// Where `y`'s rows (and the residual's) lie.
+    var outputLayout: ItemLayout { layout ?? .dense(channels: outChannels, length: spatial) }
 
     /// Positions per span.
     var spanWidth: Int { projectedSpanBlocks * broadcastWidth }
@@ -46,7 +49,7 @@ struct ProjectionWriter {
     /// (`scratchPerThread(inChannels:)` floats).
     func write(_ n: Int, _ range: Range<Int>, _ map: UnsafePointer<NormalisedChannel>,
                _ scratch: UnsafeMutablePointer<Float>) {
-        let width = broadcastWidth, spanWidth = spanWidth, outChannels = outChannels
+        let width = broadcastWidth, spanWidth = spanWidth, outChannels = outChannels, outputLayout = outputLayout
         let values = scratch, gates = values + broadcastRows * spanWidth, tile = gates + broadcastRows * spanWidth
         let item = x + n * inChannels * spatial
         for span in range {
@@ -78,7 +81,7 @@ struct ProjectionWriter {
                 project(first, group, into: values)
                 if activation == .glu { project(outChannels + first, group, into: gates) }
                 for i in 0..<group {
-                    let c = first + i, offset = layout.offset(item: n, channel: c) + start
+                    let c = first + i, offset = outputLayout.offset(item: n, channel: c) + start
                     writeNormalisedChannel(activation, (UnsafePointer(values + i * spanWidth), map[c]),
                                            gate: activation == .glu
                                                ? (UnsafePointer(gates + i * spanWidth), map[outChannels + c]) : nil,
